@@ -1,0 +1,31 @@
+// The errors the app raises, with the words a cashier sees. One place, so the wording stays consistent.
+import { PosError, type Permission } from '../contract';
+
+export const errors = {
+  badRequest: (issues: string[]) => new PosError('BAD_REQUEST',
+    { ru: 'Некорректный запрос', en: 'Malformed request' }, { issues: issues.slice(0, 10) }),
+  tooLarge: (limit: number) => new PosError('BAD_REQUEST',
+    { ru: 'Слишком большой запрос', en: 'Request too large' }, { limitBytes: limit }),
+  unknownCall: (name: string) => new PosError('UNKNOWN_CALL',
+    { ru: 'Неизвестная операция', en: 'Unknown operation' }, { call: name.slice(0, 64) }),
+  unauthenticated: () => new PosError('UNAUTHENTICATED',
+    { ru: 'Войдите в систему', en: 'Please log in' }),
+  forbidden: (permission: Permission) => new PosError('FORBIDDEN',
+    { ru: 'Нужно подтверждение старшего кассира', en: 'A supervisor must approve this' }, { permission, overridable: true }),
+  badPin: () => new PosError('BAD_PIN',
+    { ru: 'Неверный PIN-код', en: 'Wrong PIN' }),
+  notFound: (what: string, id: string) => new PosError('NOT_FOUND',
+    { ru: 'Не найдено', en: 'Not found' }, { what, id: id.slice(0, 64) }),
+  productNotFound: (code: string) => new PosError('NOT_FOUND',
+    { ru: `Товар не найден: ${code.slice(0, 40)}`, en: `Product not found: ${code.slice(0, 40)}` }, { what: 'product', code: code.slice(0, 64) }),
+  invalidState: (ru: string, en: string, details?: Record<string, unknown>) => new PosError('INVALID_STATE', { ru, en }, details),
+  noOpenShift: () => new PosError('NO_OPEN_SHIFT',
+    { ru: 'Смена не открыта', en: 'The shift is not open' }),
+  insufficientTender: (totalKopecks: number, tenderedKopecks: number) => new PosError('INSUFFICIENT_TENDER',
+    { ru: 'Внесено меньше суммы чека', en: 'Cash given is less than the total' }, { totalKopecks, tenderedKopecks }),
+  invalidBarcode: (reason: string) => new PosError('INVALID_BARCODE',
+    { ru: 'Некорректный штрихкод', en: 'Invalid barcode' }, { reason }),
+  limit: (ru: string, en: string, details?: Record<string, unknown>) => new PosError('LIMIT_EXCEEDED', { ru, en }, details),
+  internal: () => new PosError('INTERNAL',
+    { ru: 'Внутренняя ошибка. Чек сохранён, повторите действие', en: 'Internal error. The receipt is safe; try again' }),
+};

@@ -1,0 +1,68 @@
+// Every call the renderer may make: name → request schema, response schema, access.
+// The dispatcher validates requests against these and rejects anything that does not parse.
+import { z } from 'zod';
+import type { Access } from './permissions';
+import {
+  Id, LaneInfo, LayoutConfig, NonNegativeKopecks, Product, QuantityMilli, Receipt, ReceiptSummary,
+  Sale, SaleSummary, Shift, ShiftSummary, User,
+} from './model';
+
+const Empty = z.object({}).strict();
+/** Scanner / keyboard input. Marking codes are long (up to ~150 chars with GS), so 256 is the cap. */
+const ScanCode = z.string().min(1).max(256);
+const Pin = z.string().regex(/^[0-9]{4,8}$/, 'PIN: 4 to 8 digits');
+
+function call<Req extends z.ZodType, Res extends z.ZodType>(access: Access, request: Req, response: Res) {
+  return { access, request, response };
+}
+
+export const calls = {
+  'system.hello': call('public', Empty, z.object({ lane: LaneInfo, layout: LayoutConfig })),
+
+  'session.login': call('public', z.object({ pin: Pin }).strict(), z.object({ user: User })),
+  'session.logout': call('public', Empty, Empty),
+  'session.lock': call('session', Empty, Empty),
+  'session.current': call('public', Empty, z.object({ user: User.nullable(), locked: z.boolean() })),
+
+  'catalog.lookup': call('session', z.object({ code: ScanCode }).strict(), z.object({ product: Product.nullable() })),
+  'catalog.search': call('session', z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    z.object({ items: z.array(Product) })),
+
+  'receipt.open': call('sale.sell', Empty, Receipt),
+  'receipt.list': call('sale.sell', Empty, z.object({ receipts: z.array(ReceiptSummary) })),
+  'receipt.get': call('sale.sell', z.object({ receiptId: Id }).strict(), Receipt),
+  'receipt.scan': call('sale.sell', z.object({
+    receiptId: Id, code: ScanCode, source: z.enum(['wedge', 'manual', 'scanner', 'quickKey']),
+  }).strict(), Receipt),
+  'receipt.addProduct': call('sale.sell', z.object({ receiptId: Id, productId: Id, quantityMilli: QuantityMilli.optional() }).strict(), Receipt),
+  'receipt.setQuantity': call('sale.sell', z.object({ receiptId: Id, lineId: Id, quantityMilli: QuantityMilli }).strict(), Receipt),
+  'receipt.voidLine': call('sale.voidLine', z.object({ receiptId: Id, lineId: Id }).strict(), Receipt),
+  'receipt.park': call('sale.sell', z.object({ receiptId: Id }).strict(), z.object({ receipts: z.array(ReceiptSummary) })),
+  'receipt.resume': call('sale.sell', z.object({ receiptId: Id }).strict(), Receipt),
+  'receipt.cancel': call('sale.sell', z.object({ receiptId: Id }).strict(), Empty),
+  'receipt.payCash': call('sale.sell', z.object({ receiptId: Id, tenderedKopecks: NonNegativeKopecks }).strict(),
+    z.object({ sale: Sale, changeKopecks: NonNegativeKopecks })),
+
+  'sales.journal': call('journal.view', z.object({
+    limit: z.number().int().min(1).max(200).default(50),
+    beforeNumber: z.number().int().optional(),
+  }).strict(), z.object({ sales: z.array(SaleSummary) })),
+  'sales.get': call('journal.view', z.object({ saleId: Id }).strict(), Sale),
+
+  'shift.current': call('session', Empty, z.object({ shift: Shift.nullable(), summary: ShiftSummary.nullable() })),
+  'shift.open': call('shift.manage', Empty, Shift),
+  'shift.close': call('shift.manage', Empty, ShiftSummary),
+  'cash.move': call('cash.move', z.object({
+    direction: z.enum(['in', 'out']), amountKopecks: NonNegativeKopecks.min(1), comment: z.string().max(200).default(''),
+  }).strict(), ShiftSummary),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallRequest<N extends CallName> = z.input<Calls[N]['request']>;
+export type CallRequestParsed<N extends CallName> = z.output<Calls[N]['request']>;
+export type CallResponse<N extends CallName> = z.output<Calls[N]['response']>;
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
+}

@@ -1,0 +1,13 @@
+// Events the main process pushes to the renderer.
+import { z } from 'zod';
+import { Receipt, Shift, User } from './model';
+
+export const events = {
+  'receipt.changed': z.object({ receipt: Receipt }),
+  'session.changed': z.object({ user: User.nullable(), locked: z.boolean() }),
+  'shift.changed': z.object({ shift: Shift.nullable() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.output<Events[N]>;

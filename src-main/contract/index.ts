@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './model';
+export * from './permissions';
+export * from './calls';
+export * from './events';
+export * from './wire';

@@ -1,0 +1,194 @@
+// The shapes that cross the contract. Money is integer kopecks, quantities are integer thousandths
+// (grams for kg, millilitres for litres, 1000 per piece). Ids are UUIDv7 strings.
+import { z } from 'zod';
+import { LocalizedText } from './errors';
+
+export const Id = z.string().min(1).max(64).regex(/^[0-9A-Za-z-]+$/, 'id: letters, digits and dashes only');
+export const Kopecks = z.number().int().min(-1_000_000_000_00).max(1_000_000_000_00);
+export const NonNegativeKopecks = Kopecks.min(0);
+/** Thousandths of a unit: 1000 = one piece, 1 kg or 1 litre. Upper bound: 99 999 units. */
+export const QuantityMilli = z.number().int().min(1).max(99_999_000);
+export const IsoTime = z.string().max(40);
+
+export const ROLES = ['cashier', 'supervisor', 'administrator'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const User = z.object({ id: Id, name: z.string(), role: Role });
+export type User = z.infer<typeof User>;
+
+/**
+ * VAT rates of 2026 (tag 1199 values in FFD 1.2 terms): 22 %, 10 %, 0 %, without VAT, 5 %, 7 %,
+ * and the calculated rates used for advances and some agent sales.
+ */
+export const VAT_RATES = ['vat22', 'vat10', 'vat0', 'none', 'vat5', 'vat7', 'vat22_122', 'vat10_110', 'vat5_105', 'vat7_107'] as const;
+export const VatRate = z.enum(VAT_RATES);
+export type VatRate = z.infer<typeof VatRate>;
+
+/** Measure units (FFD 1.2 tag 2108): piece = 0, gram = 10, kg = 11, ml = 40, litre = 41, metre = 22. */
+export const UNITS = ['piece', 'kg', 'litre', 'metre'] as const;
+export const Unit = z.enum(UNITS);
+export type Unit = z.infer<typeof Unit>;
+
+/** Product groups that carry marking codes (Chestny Znak). `null` = not marked. */
+export const MARKING_GROUPS = ['tobacco', 'dairy', 'shoes', 'water', 'beer', 'clothes', 'perfume', 'tires', 'other'] as const;
+export const MarkingGroup = z.enum(MARKING_GROUPS);
+export type MarkingGroup = z.infer<typeof MarkingGroup>;
+
+export const Product = z.object({
+  id: Id,
+  name: z.string(),
+  priceKopecks: NonNegativeKopecks,
+  vat: VatRate,
+  unit: Unit,
+  /** Weighed goods are sold by a scale reading or a scale-label barcode. */
+  weighed: z.boolean(),
+  plu: z.number().int().nullable(),
+  marking: MarkingGroup.nullable(),
+  /** Minimum buyer age (18 for alcohol and tobacco), or null. */
+  ageLimit: z.number().int().nullable(),
+  barcodes: z.array(z.string()),
+});
+export type Product = z.infer<typeof Product>;
+
+export const ReceiptLine = z.object({
+  id: Id,
+  productId: Id,
+  name: z.string(),
+  barcode: z.string().nullable(),
+  unit: Unit,
+  weighed: z.boolean(),
+  marking: MarkingGroup.nullable(),
+  ageLimit: z.number().int().nullable(),
+  quantityMilli: QuantityMilli,
+  priceKopecks: NonNegativeKopecks,
+  /** price × quantity, rounded to the kopeck (half away from zero). */
+  amountKopecks: NonNegativeKopecks,
+  vat: VatRate,
+  /** VAT included in amountKopecks, computed per line. */
+  vatKopecks: NonNegativeKopecks,
+  /** A voided line stays on the receipt (loss prevention wants to see it) but counts for nothing. */
+  voided: z.boolean(),
+});
+export type ReceiptLine = z.infer<typeof ReceiptLine>;
+
+export const VatTotal = z.object({ vat: VatRate, amountKopecks: NonNegativeKopecks, vatKopecks: NonNegativeKopecks });
+export type VatTotal = z.infer<typeof VatTotal>;
+
+export const ReceiptTotals = z.object({
+  totalKopecks: NonNegativeKopecks,
+  /** Number of active (not voided) lines. */
+  lineCount: z.number().int(),
+  vatTotals: z.array(VatTotal),
+});
+export type ReceiptTotals = z.infer<typeof ReceiptTotals>;
+
+export const RECEIPT_STATUSES = ['open', 'parked', 'closed', 'cancelled'] as const;
+export const ReceiptStatus = z.enum(RECEIPT_STATUSES);
+export type ReceiptStatus = z.infer<typeof ReceiptStatus>;
+
+export const Receipt = z.object({
+  id: Id,
+  status: ReceiptStatus,
+  openedAt: IsoTime,
+  cashierId: Id,
+  shiftId: Id,
+  lines: z.array(ReceiptLine),
+  totals: ReceiptTotals,
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+export const ReceiptSummary = z.object({
+  id: Id,
+  status: ReceiptStatus,
+  openedAt: IsoTime,
+  totalKopecks: NonNegativeKopecks,
+  lineCount: z.number().int(),
+  /** The first line's name, so the cashier recognises a parked receipt. */
+  firstLineName: z.string().nullable(),
+});
+export type ReceiptSummary = z.infer<typeof ReceiptSummary>;
+
+export const PAYMENT_METHODS = ['cash'] as const;
+export const Payment = z.object({ method: z.enum(PAYMENT_METHODS), amountKopecks: NonNegativeKopecks });
+export type Payment = z.infer<typeof Payment>;
+
+export const FISCAL_STATES = ['pending', 'done', 'failed'] as const;
+
+export const Sale = z.object({
+  id: Id,
+  receiptId: Id,
+  /** Lane-wide sequence number of the sale, printed on the receipt preview and shown in the journal. */
+  number: z.number().int(),
+  shiftId: Id,
+  closedAt: IsoTime,
+  cashier: User,
+  lines: z.array(ReceiptLine),
+  totals: ReceiptTotals,
+  payments: z.array(Payment),
+  tenderedKopecks: NonNegativeKopecks,
+  changeKopecks: NonNegativeKopecks,
+  /** Fiscalisation is done by the fiscal service from a pending job; nothing fiscal is invented here. */
+  fiscalState: z.enum(FISCAL_STATES),
+});
+export type Sale = z.infer<typeof Sale>;
+
+export const SaleSummary = z.object({
+  id: Id,
+  number: z.number().int(),
+  closedAt: IsoTime,
+  cashierName: z.string(),
+  totalKopecks: NonNegativeKopecks,
+  lineCount: z.number().int(),
+  fiscalState: z.enum(FISCAL_STATES),
+});
+export type SaleSummary = z.infer<typeof SaleSummary>;
+
+export const Shift = z.object({
+  id: Id,
+  number: z.number().int(),
+  openedAt: IsoTime,
+  openedBy: Id,
+  closedAt: IsoTime.nullable(),
+  status: z.enum(['open', 'closed']),
+});
+export type Shift = z.infer<typeof Shift>;
+
+export const ShiftSummary = z.object({
+  shift: Shift,
+  salesCount: z.number().int(),
+  salesTotalKopecks: NonNegativeKopecks,
+  cashSalesKopecks: NonNegativeKopecks,
+  cashInKopecks: NonNegativeKopecks,
+  cashOutKopecks: NonNegativeKopecks,
+  /** Cash that should be in the drawer: cash sales + cash in − cash out. */
+  cashInDrawerKopecks: Kopecks,
+  openReceipts: z.number().int(),
+});
+export type ShiftSummary = z.infer<typeof ShiftSummary>;
+
+/** Sale-screen layout: data, not code, so the head office can publish layouts later. */
+export const PANELS = ['lines', 'totals', 'quickKeys', 'search', 'parked', 'keypad'] as const;
+export const LayoutConfig = z.object({
+  /** Panels shown in the left and right columns, in order. */
+  left: z.array(z.enum(PANELS)),
+  right: z.array(z.enum(PANELS)),
+  quickKeys: z.array(z.object({ label: LocalizedText, barcode: z.string(), color: z.string().optional() })).max(60),
+  /** Action → key (KeyboardEvent.key, with optional "Ctrl+" / "Alt+" / "Shift+" prefixes). */
+  hotkeys: z.record(z.string(), z.string()),
+  fontScale: z.number().min(0.75).max(2),
+});
+export type LayoutConfig = z.infer<typeof LayoutConfig>;
+
+export const LaneInfo = z.object({
+  laneId: Id,
+  laneName: z.string(),
+  storeName: z.string(),
+  demo: z.boolean(),
+  kiosk: z.boolean(),
+  locale: z.enum(['ru', 'en']),
+  version: z.string(),
+  /** Keyboard-wedge detection: a burst of keys faster than this per key is a scan. */
+  wedge: z.object({ maxInterKeyMs: z.number().int(), minLength: z.number().int(), suffix: z.string(), prefix: z.string() }),
+});
+export type LaneInfo = z.infer<typeof LaneInfo>;

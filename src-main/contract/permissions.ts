@@ -1,0 +1,14 @@
+// What a call needs. The dispatcher in the main process checks it; the UI only hides buttons.
+export const PERMISSIONS = [
+  'sale.sell',            // open receipts, scan, park, resume, pay
+  'sale.voidLine',        // void a line or lower a quantity (cashier needs a supervisor override)
+  'sale.cancelReceipt',   // cancel a receipt that has lines
+  'shift.manage',         // open / close the shift
+  'cash.move',            // cash in / cash out
+  'journal.view',         // sales journal and shift summary
+  'catalog.manage',       // import catalog, edit configuration
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** 'public' calls work before login (hello, login); 'session' needs a logged-in, unlocked user. */
+export type Access = 'public' | 'session' | Permission;
