@@ -2,7 +2,7 @@
 // Electron modules left external. The renderer is built by Vite (see vite.config.ts).
 import { build } from 'esbuild';
 
-const external = ['electron', 'better-sqlite3', 'ws', 'serialport', '@serialport/*', 'node-hid', 'usb'];
+const external = ['electron', 'better-sqlite3', 'ws', 'playwright-core', 'serialport', '@serialport/*', 'node-hid', 'usb'];
 const common = {
   bundle: true,
   platform: 'node',

@@ -1,0 +1,50 @@
+// `prilavok` — the command line of the lane: start the app, catalog tools, audit check, doctor, benchmarks.
+import { startCommand } from './start';
+import { catalogCommand } from './commands/catalog';
+import { auditCommand } from './commands/audit';
+import { doctorCommand } from './commands/doctor';
+import { benchCommand } from './commands/bench';
+
+const USAGE = `prilavok — Prilavok POS lane
+
+Usage:
+  prilavok start [--browser] [--no-open] [--port N] [--data-dir DIR] [--kiosk]
+      Start the lane on the demo configuration: the Electron window where Electron is available,
+      otherwise browser mode (the UI served on 127.0.0.1 to the system Chromium).
+  prilavok catalog import FILE [--replace] [--data-dir DIR]
+      Import a catalog CSV (docs/catalog-csv.md); bad rows are reported with their line numbers.
+  prilavok catalog gen --skus N [--out FILE] [--seed S]
+      Write a generated catalog CSV of N items (stdout without --out).
+  prilavok audit verify [--data-dir DIR]
+      Check the hash chain of the audit log; exit 1 if it was tampered with.
+  prilavok doctor [--data-dir DIR]
+      Check the machine and the lane's databases.
+  prilavok bench catalog --skus N --json
+  prilavok bench sale [--receipts N] --json
+  prilavok bench startup --skus N --json
+      Benchmarks: one JSON object on stdout (../shared/design/BENCHMARKS.md conventions).
+
+The data directory defaults to $PRILAVOK_DATA_DIR or the platform's app-data folder.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start': return await startCommand(rest);
+      case 'catalog': return await catalogCommand(rest);
+      case 'audit': return await auditCommand(rest);
+      case 'doctor': return await doctorCommand(rest);
+      case 'bench': return await benchCommand(rest);
+      case undefined: case 'help': case '--help': case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`prilavok: unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    process.stderr.write(`prilavok ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

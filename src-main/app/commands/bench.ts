@@ -1,0 +1,26 @@
+// `prilavok bench NAME --json`: one JSON object on stdout, progress on stderr, exit 0 whatever the figures.
+import { benchCatalog } from '../../store/catalog-bench';
+import { benchSale } from '../bench/sale-bench';
+import { benchStartup } from '../bench/startup-bench';
+import { option } from '../data-dir';
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const int = (key: string, fallback: number): number => {
+    const raw = option(rest, key);
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${key} must be a positive integer`);
+    return value;
+  };
+  let result: unknown;
+  switch (name) {
+    case 'catalog': result = await benchCatalog({ skus: int('skus', 1_000_000), samples: int('samples', 2000) }); break;
+    case 'sale': result = await benchSale({ receipts: int('receipts', 1000), linesPerReceipt: int('lines', 5) }); break;
+    case 'startup': result = await benchStartup({ skus: int('skus', 1_000_000), runs: int('runs', 3) }); break;
+    default:
+      process.stderr.write('usage: prilavok bench catalog|sale|startup [options] --json\n');
+      return 2;
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}

@@ -1,0 +1,83 @@
+// The composition root: data dir → stores → services → handlers → dispatcher.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { LayoutConfig, type LaneInfo } from '../contract';
+import { DEFAULT_SCALE_LABEL_RULES } from '../domain/barcode';
+import { systemClock, type Clock } from '../services/clock';
+import { SaleService } from '../services/sale/sale-service';
+import { SessionService } from '../services/session/session-service';
+import { ShiftService } from '../services/shift/shift-service';
+import { CatalogStore } from '../store/catalog-store';
+import { SalesStore } from '../store/sales-store';
+import { seedDemoLane } from './demo-seed';
+import { Dispatcher, type Session } from './dispatcher';
+import { EventBus } from './event-bus';
+import { createHandlers } from './handlers';
+import { DEFAULT_WEDGE, LaneIdentity, ScaleLabelRules, SETTINGS_KEYS, WedgeSettings, defaultLayout } from './lane-settings';
+import type { PosApp } from './pos-app';
+import { VERSION } from './version';
+import { z } from 'zod';
+
+export interface CreateAppOptions {
+  dataDir: string;
+  /** Seed a demo lane (users, layout, demo catalog) on first start. */
+  demo?: boolean;
+  clock?: Clock;
+}
+
+export interface PosAppInternals extends PosApp {
+  readonly sales: SalesStore;
+  readonly catalog: CatalogStore;
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService };
+}
+
+export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
+  const clock = options.clock ?? systemClock;
+  mkdirSync(options.dataDir, { recursive: true });
+  const sales = SalesStore.open(join(options.dataDir, 'sales.sqlite'));
+  let catalog: CatalogStore | null = null;
+  try {
+    catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
+    if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
+    const salt = sales.settings.get(SETTINGS_KEYS.pinSalt, z.string().regex(/^[0-9a-f]{32}$/), '');
+    if (!salt) throw new Error(`${options.dataDir}: the lane is not set up (no users); start it with the demo configuration or import a lane configuration`);
+
+    const identity = sales.settings.get(SETTINGS_KEYS.lane, LaneIdentity,
+      { laneId: 'unconfigured', laneName: 'Касса', storeName: '', kiosk: false, locale: 'ru', demo: false });
+    const wedge = sales.settings.get(SETTINGS_KEYS.wedge, WedgeSettings, DEFAULT_WEDGE);
+    const scaleLabelRules = sales.settings.get(SETTINGS_KEYS.scaleLabelRules, ScaleLabelRules, DEFAULT_SCALE_LABEL_RULES);
+    const layout = sales.settings.get(SETTINGS_KEYS.layout, LayoutConfig, defaultLayout([]));
+    const lane: LaneInfo = { ...identity, version: VERSION, wedge };
+
+    const events = new EventBus();
+    const session = new SessionService(sales, salt, events, clock);
+    const shift = new ShiftService(sales, events, clock);
+    const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules);
+    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products });
+    const dispatcher = new Dispatcher(handlers, session);
+    const sessions = new Set<Session>();
+    const catalogStore = catalog;
+
+    return {
+      dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
+      services: { session, shift, sale },
+      newSession() {
+        const s: Session = { id: randomUUID(), user: null, locked: false };
+        sessions.add(s);
+        return s;
+      },
+      endSession(s) {
+        sessions.delete(s);
+      },
+      async close() {
+        catalogStore.close();
+        sales.close();
+      },
+    };
+  } catch (error) {
+    catalog?.close();
+    sales.close();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+// The one handler registry: every call of the contract, mapped to the service that answers it.
+import type { Handlers } from './dispatcher';
+import type { SaleService } from '../services/sale/sale-service';
+import type { SessionService } from '../services/session/session-service';
+import type { ShiftService } from '../services/shift/shift-service';
+import type { CatalogRepository } from '../store/catalog-repository';
+import type { LaneInfo, LayoutConfig } from '../contract';
+
+export interface Services {
+  lane(): LaneInfo;
+  layout(): LayoutConfig;
+  session: SessionService;
+  shift: ShiftService;
+  sale: SaleService;
+  catalog: CatalogRepository;
+}
+
+export function createHandlers(s: Services): Handlers {
+  const currentShift = () => {
+    const shift = s.shift.current();
+    return { shift, summary: shift ? s.shift.summary(shift) : null };
+  };
+  return {
+    'system.hello': () => ({ lane: s.lane(), layout: s.layout() }),
+
+    'session.login': (ctx, req) => ({ user: s.session.login(ctx.session, req.pin) }),
+    'session.logout': (ctx) => { s.session.logout(ctx.session); return {}; },
+    'session.lock': (ctx) => { s.session.lock(ctx.session); return {}; },
+    'session.current': (ctx) => ({ user: ctx.session.user, locked: ctx.session.locked }),
+
+    'catalog.lookup': (_ctx, req) => ({ product: s.catalog.byBarcode(req.code.trim()) }),
+    'catalog.search': (_ctx, req) => ({ items: s.catalog.search(req.query, req.limit) }),
+
+    'receipt.open': (ctx) => s.sale.open(ctx.actor!),
+    'receipt.list': () => ({ receipts: s.sale.list() }),
+    'receipt.get': (_ctx, req) => s.sale.get(req.receiptId),
+    'receipt.scan': (ctx, req) => s.sale.scan(ctx, req.receiptId, req.code, req.source),
+    'receipt.addProduct': (ctx, req) => s.sale.addProduct(ctx, req.receiptId, req.productId, req.quantityMilli),
+    'receipt.setQuantity': (ctx, req) => s.sale.setQuantity(ctx, req.receiptId, req.lineId, req.quantityMilli),
+    'receipt.voidLine': (ctx, req) => s.sale.voidLine(ctx, req.receiptId, req.lineId),
+    'receipt.park': (ctx, req) => ({ receipts: s.sale.park(ctx, req.receiptId) }),
+    'receipt.resume': (ctx, req) => s.sale.resume(ctx, req.receiptId),
+    'receipt.cancel': (ctx, req) => { s.sale.cancel(ctx, req.receiptId); return {}; },
+    'receipt.payCash': (ctx, req) => s.sale.payCash(ctx, req.receiptId, req.tenderedKopecks),
+
+    'sales.journal': (_ctx, req) => ({ sales: s.sale.journal(req.limit, req.beforeNumber) }),
+    'sales.get': (_ctx, req) => s.sale.saleById(req.saleId),
+
+    'shift.current': () => currentShift(),
+    'shift.open': (ctx) => s.shift.open(ctx.actor!),
+    'shift.close': (ctx) => s.shift.close(ctx.actor!),
+    'cash.move': (ctx, req) => s.shift.moveCash(ctx.actor!, req.direction, req.amountKopecks, req.comment),
+  };
+}

@@ -1,0 +1,335 @@
+// The receipt at the checkout: open, scan, change quantity, void, park, resume, cancel, pay cash.
+// Every change is one transaction with its audit record (and outbox row where the head office cares),
+// and nothing is kept only in memory: a crash at any moment leaves the receipt as last committed.
+import type { Product, Receipt, ReceiptLine, ReceiptSummary, Sale, User } from '../../contract';
+import { classifyCode, type ScaleLabelRule } from '../../domain/barcode';
+import { MAX_AMOUNT_KOPECKS, MAX_LINES_PER_RECEIPT, lineLimitProblem, mergeTarget, priceLine, receiptTotals, voided, withQuantity, type LineInput } from '../../domain/receipt';
+import { lineAmountKopecks } from '../../domain/money';
+import { cashTender } from '../../domain/tender';
+import type { CallContext } from '../../app/dispatcher';
+import type { EventBus } from '../../app/event-bus';
+import { errors } from '../../app/errors';
+import type { CatalogRepository } from '../../store/catalog-repository';
+import type { ReceiptHeader } from '../../store/receipt-repository';
+import type { SalesStore } from '../../store/sales-store';
+import { newId } from '../../store/ids';
+import type { Clock } from '../clock';
+import type { ShiftService } from '../shift/shift-service';
+
+/** Open plus parked receipts a lane may hold at once: beyond this something is wrong at the till. */
+export const MAX_ACTIVE_RECEIPTS = 20;
+
+export class SaleService {
+  constructor(
+    private readonly store: SalesStore,
+    private readonly catalog: CatalogRepository,
+    private readonly shifts: ShiftService,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly scaleLabelRules: () => readonly ScaleLabelRule[],
+  ) {}
+
+  /** The receipt on screen; creates one when there is none. Never piles up empty receipts. */
+  open(actor: User): Receipt {
+    const shift = this.shifts.requireOpen();
+    const current = this.store.receipts.currentOpen();
+    if (current) return this.load(current);
+    if (this.store.receipts.active().length >= MAX_ACTIVE_RECEIPTS) {
+      throw errors.limit('Слишком много отложенных чеков', 'Too many parked receipts', { max: MAX_ACTIVE_RECEIPTS });
+    }
+    const at = this.clock.nowIso();
+    const header: ReceiptHeader = { id: newId(), shiftId: shift.id, cashierId: actor.id, status: 'open', openedAt: at };
+    this.store.transaction(() => {
+      this.store.receipts.insert(header, at);
+      this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.open', subjectId: header.id, details: {} });
+    });
+    return this.load(header);
+  }
+
+  get(receiptId: string): Receipt {
+    return this.load(this.header(receiptId));
+  }
+
+  list(): ReceiptSummary[] {
+    return this.store.receipts.active();
+  }
+
+  /** Adds what the scanner (or the cashier's keyboard, or a quick key) delivered. */
+  scan(ctx: CallContext, receiptId: string, code: string, source: string): Receipt {
+    const scanned = classifyCode(code, this.scaleLabelRules());
+    let product: Product | null = null;
+    let quantityMilli: number | undefined;
+    switch (scanned.kind) {
+      case 'invalid':
+        throw errors.invalidBarcode(scanned.reason);
+      case 'gtin':
+        product = this.catalog.byBarcode(scanned.gtin) ?? this.catalog.byBarcode(code.trim());
+        break;
+      case 'marking':
+        // Full marking-code handling (checks, tag 1260) is the marking issue's; here the code finds its product.
+        product = this.catalog.byBarcode(scanned.gtin);
+        break;
+      case 'internal':
+        product = this.catalog.byBarcode(scanned.code) ?? this.catalog.byId(scanned.code);
+        break;
+      case 'scaleLabel':
+        product = this.catalog.byPlu(scanned.plu);
+        if (product) quantityMilli = scaleLabelQuantity(product, scanned.weightGrams, scanned.priceKopecks);
+        break;
+    }
+    if (!product) throw errors.productNotFound(code);
+    return this.addLine(ctx, receiptId, product, scanned.kind === 'scaleLabel' ? code.trim() : barcodeOf(scanned, code), quantityMilli, source);
+  }
+
+  addProduct(ctx: CallContext, receiptId: string, productId: string, quantityMilli?: number): Receipt {
+    const product = this.catalog.byId(productId);
+    if (!product) throw errors.notFound('product', productId);
+    return this.addLine(ctx, receiptId, product, product.barcodes[0] ?? null, quantityMilli, 'search');
+  }
+
+  setQuantity(ctx: CallContext, receiptId: string, lineId: string, quantityMilli: number): Receipt {
+    const header = this.editable(receiptId);
+    const line = this.line(header.id, lineId);
+    if (line.voided) throw errors.invalidState('Строка сторнирована', 'The line is voided');
+    if (line.marking && line.unit === 'piece' && quantityMilli !== 1000) {
+      throw errors.invalidState('Маркированный товар — по одной единице на строку', 'Marked goods: one item per line');
+    }
+    if (line.unit === 'piece' && quantityMilli % 1000 !== 0) {
+      throw errors.invalidState('Штучный товар продаётся целыми единицами', 'Piece goods are sold in whole units');
+    }
+    // Lowering a quantity takes goods off the receipt: the same authority as voiding.
+    const authorisedBy = quantityMilli < line.quantityMilli ? ctx.require('sale.voidLine') : ctx.actor!;
+    checkLineLimits(line.priceKopecks, quantityMilli);
+    const updated = withQuantity(line, quantityMilli);
+    return this.commitLineChange(ctx, header, updated, 'receipt.setQuantity',
+      { lineId, from: line.quantityMilli, to: quantityMilli }, authorisedBy);
+  }
+
+  voidLine(ctx: CallContext, receiptId: string, lineId: string): Receipt {
+    const header = this.editable(receiptId);
+    const line = this.line(header.id, lineId);
+    if (line.voided) throw errors.invalidState('Строка уже сторнирована', 'The line is already voided');
+    return this.commitLineChange(ctx, header, voided(line), 'receipt.voidLine',
+      { lineId, name: line.name, quantityMilli: line.quantityMilli, amountKopecks: line.amountKopecks }, ctx.authorisedBy ?? ctx.actor!);
+  }
+
+  park(ctx: CallContext, receiptId: string): ReceiptSummary[] {
+    const header = this.header(receiptId);
+    if (header.status !== 'open') throw errors.invalidState('Чек нельзя отложить', 'This receipt cannot be parked', { status: header.status });
+    const at = this.clock.nowIso();
+    const lines = this.store.receipts.lines(header.id);
+    this.store.transaction(() => {
+      if (receiptTotals(lines).lineCount === 0) {
+        this.store.receipts.setStatus(header.id, 'cancelled', at); // an empty receipt is not worth parking
+      } else {
+        this.store.receipts.setStatus(header.id, 'parked', at);
+      }
+      this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: null, action: 'receipt.park', subjectId: header.id, details: {} });
+    });
+    return this.store.receipts.active();
+  }
+
+  resume(ctx: CallContext, receiptId: string): Receipt {
+    const header = this.header(receiptId);
+    if (header.status === 'open') return this.load(header);
+    if (header.status !== 'parked') throw errors.invalidState('Чек нельзя возобновить', 'This receipt cannot be resumed', { status: header.status });
+    const at = this.clock.nowIso();
+    this.store.transaction(() => {
+      // The receipt on screen steps aside: parked if it has lines, dropped if empty.
+      const current = this.store.receipts.currentOpen();
+      if (current) {
+        const empty = receiptTotals(this.store.receipts.lines(current.id)).lineCount === 0;
+        this.store.receipts.setStatus(current.id, empty ? 'cancelled' : 'parked', at);
+      }
+      this.store.receipts.setStatus(header.id, 'open', at);
+      this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: null, action: 'receipt.resume', subjectId: header.id, details: {} });
+    });
+    const receipt = this.load({ ...header, status: 'open' });
+    this.events.emit('receipt.changed', { receipt });
+    return receipt;
+  }
+
+  cancel(ctx: CallContext, receiptId: string): void {
+    const header = this.header(receiptId);
+    if (header.status !== 'open' && header.status !== 'parked') {
+      throw errors.invalidState('Чек нельзя отменить', 'This receipt cannot be cancelled', { status: header.status });
+    }
+    const lines = this.store.receipts.lines(header.id);
+    const totals = receiptTotals(lines);
+    const authorisedBy = totals.lineCount > 0 ? ctx.require('sale.cancelReceipt') : ctx.actor!;
+    const at = this.clock.nowIso();
+    this.store.transaction(() => {
+      this.store.receipts.setStatus(header.id, 'cancelled', at);
+      if (totals.lineCount > 0) {
+        // Loss prevention wants every cancelled receipt with goods on it.
+        this.store.outbox.add({ type: 'receipt.cancelled', aggregateId: header.id, at,
+          payload: { receipt: this.store.receipts.assemble({ ...header, status: 'cancelled' }, lines, totals), cancelledBy: ctx.actor!.id, authorisedBy: authorisedBy.id } });
+      }
+      this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: authorisedBy.id === ctx.actor!.id ? null : authorisedBy.id,
+        action: 'receipt.cancel', subjectId: header.id, details: { totalKopecks: totals.totalKopecks, lineCount: totals.lineCount } });
+    });
+  }
+
+  /**
+   * Closes the receipt with cash: the sale document, its pending fiscal job, its outbox row and audit
+   * record in one transaction. The fiscal register is driven later by the fiscal service from the job.
+   */
+  payCash(ctx: CallContext, receiptId: string, tenderedKopecks: number): { sale: Sale; changeKopecks: number } {
+    const header = this.editable(receiptId);
+    const lines = this.store.receipts.lines(header.id);
+    const totals = receiptTotals(lines);
+    if (totals.lineCount === 0) throw errors.invalidState('Чек пуст', 'The receipt is empty');
+    const tender = cashTender(totals.totalKopecks, tenderedKopecks);
+    if (!tender.ok) throw errors.insufficientTender(totals.totalKopecks, tenderedKopecks);
+    const actor = ctx.actor!;
+    const at = this.clock.nowIso();
+    const sale = this.store.transaction(() => {
+      const document: Sale = {
+        id: newId(), receiptId: header.id, number: this.store.counters.next('sale'), shiftId: header.shiftId, closedAt: at,
+        cashier: actor, lines, totals, payments: [{ method: 'cash', amountKopecks: totals.totalKopecks }],
+        tenderedKopecks, changeKopecks: tender.changeKopecks, fiscalState: 'pending',
+      };
+      this.store.receipts.setStatus(header.id, 'closed', at);
+      this.store.sales.insert(document, totals.totalKopecks);
+      this.store.sales.addFiscalJob({ id: newId(), saleId: document.id, kind: 'sale', payload: document, at });
+      this.store.outbox.add({ type: 'sale.closed', aggregateId: document.id, payload: document, at });
+      this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.payCash', subjectId: header.id,
+        details: { saleId: document.id, number: document.number, totalKopecks: totals.totalKopecks, tenderedKopecks, changeKopecks: tender.changeKopecks } });
+      return document;
+    });
+    return { sale, changeKopecks: tender.changeKopecks };
+  }
+
+  journal(limit: number, beforeNumber?: number) {
+    return this.store.sales.journal(limit, beforeNumber);
+  }
+
+  saleById(saleId: string): Sale {
+    const sale = this.store.sales.byId(saleId);
+    if (!sale) throw errors.notFound('sale', saleId);
+    return sale;
+  }
+
+  // --- internals ---
+
+  private addLine(ctx: CallContext, receiptId: string, product: Product, barcode: string | null, quantityMilli: number | undefined, source: string): Receipt {
+    const header = this.editable(receiptId);
+    if (product.weighed && quantityMilli === undefined) {
+      throw errors.invalidState('Весовой товар: положите на весы или отсканируйте этикетку весов',
+        'Weighed item: put it on the scale or scan the scale label', { productId: product.id });
+    }
+    const quantity = quantityMilli ?? 1000;
+    if (!product.weighed && quantity % 1000 !== 0) {
+      throw errors.invalidState('Штучный товар продаётся целыми единицами', 'Piece goods are sold in whole units');
+    }
+    const lines = this.store.receipts.lines(header.id);
+    const input: LineInput = {
+      productId: product.id, name: product.name, barcode, unit: product.unit, weighed: product.weighed, marking: product.marking,
+      ageLimit: product.ageLimit, priceKopecks: product.priceKopecks, vat: product.vat, quantityMilli: quantity,
+    };
+    const target = mergeTarget(lines, input);
+    const at = this.clock.nowIso();
+    const actor = ctx.actor!;
+    if (target) {
+      const merged = target.quantityMilli + quantity;
+      checkLineLimits(target.priceKopecks, merged);
+      const updated = withQuantity(target, merged);
+      return this.commitLineChange(ctx, header, updated, 'receipt.addLine', { productId: product.id, barcode, quantityMilli: quantity, source, merged: true }, actor);
+    }
+    if (lines.length >= MAX_LINES_PER_RECEIPT) {
+      throw errors.limit('В чеке слишком много строк', 'Too many lines on the receipt', { max: MAX_LINES_PER_RECEIPT });
+    }
+    checkLineLimits(product.priceKopecks, quantity);
+    const line = priceLine(newId(), input);
+    const all = [...lines, line];
+    const totals = checkedTotals(all);
+    this.store.transaction(() => {
+      this.store.receipts.addLine(header.id, line);
+      this.store.receipts.setTotal(header.id, totals, at);
+      this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.addLine', subjectId: header.id,
+        details: { lineId: line.id, productId: product.id, barcode, quantityMilli: quantity, amountKopecks: line.amountKopecks, source } });
+    });
+    return this.store.receipts.assemble(header, all, totals);
+  }
+
+  private commitLineChange(ctx: CallContext, header: ReceiptHeader, updated: ReceiptLine, action: string,
+    details: Record<string, unknown>, authorisedBy: User): Receipt {
+    const actor = ctx.actor!;
+    const at = this.clock.nowIso();
+    const lines = this.store.receipts.lines(header.id).map((l) => (l.id === updated.id ? updated : l));
+    const totals = checkedTotals(lines);
+    this.store.transaction(() => {
+      this.store.receipts.updateLine(header.id, updated);
+      this.store.receipts.setTotal(header.id, totals, at);
+      this.store.audit.append({ at, actorId: actor.id, authorisedBy: authorisedBy.id === actor.id ? null : authorisedBy.id,
+        action, subjectId: header.id, details });
+    });
+    return this.store.receipts.assemble(header, lines, totals);
+  }
+
+  private header(receiptId: string): ReceiptHeader {
+    const header = this.store.receipts.header(receiptId);
+    if (!header) throw errors.notFound('receipt', receiptId);
+    return header;
+  }
+
+  /** Only the receipt on screen can change; a parked one must be resumed first. */
+  private editable(receiptId: string): ReceiptHeader {
+    const header = this.header(receiptId);
+    if (header.status !== 'open') {
+      throw errors.invalidState('Чек не открыт: возобновите его', 'The receipt is not open: resume it first', { status: header.status });
+    }
+    return header;
+  }
+
+  private line(receiptId: string, lineId: string): ReceiptLine {
+    const line = this.store.receipts.lines(receiptId).find((l) => l.id === lineId);
+    if (!line) throw errors.notFound('line', lineId);
+    return line;
+  }
+
+  private load(header: ReceiptHeader): Receipt {
+    const lines = this.store.receipts.lines(header.id);
+    return this.store.receipts.assemble(header, lines, receiptTotals(lines));
+  }
+}
+
+/** The domain refuses lines past the contract's limits; here that becomes a cashier's error, not a crash. */
+function checkLineLimits(priceKopecks: number, quantityMilli: number): void {
+  const problem = lineLimitProblem(priceKopecks, quantityMilli);
+  if (problem) throw errors.limit('Слишком большое количество или сумма строки', 'Line quantity or amount too large', { problem, quantityMilli });
+}
+
+function checkedTotals(lines: ReceiptLine[]) {
+  const totals = receiptTotals(lines);
+  if (totals.totalKopecks > MAX_AMOUNT_KOPECKS) throw errors.limit('Слишком большая сумма чека', 'Receipt total too large', { max: MAX_AMOUNT_KOPECKS });
+  return totals;
+}
+
+function barcodeOf(scanned: ReturnType<typeof classifyCode>, raw: string): string {
+  switch (scanned.kind) {
+    case 'gtin': return scanned.gtin;
+    case 'internal': return scanned.code;
+    case 'marking': return scanned.gtin;
+    default: return raw.trim();
+  }
+}
+
+/**
+ * A scale label carries the weight (grams) or the price (kopecks). Price labels are turned into the
+ * quantity that price buys at the catalog price, so the line amount matches the label to the kopeck
+ * whenever the label was printed at the current price.
+ */
+function scaleLabelQuantity(product: Product, weightGrams: number | null, priceKopecks: number | null): number {
+  if (weightGrams !== null) {
+    if (weightGrams <= 0) throw errors.invalidBarcode('zero weight on the scale label');
+    return weightGrams;
+  }
+  if (priceKopecks === null || priceKopecks <= 0 || product.priceKopecks <= 0) throw errors.invalidBarcode('no weight or price on the scale label');
+  let quantity = Math.round((priceKopecks * 1000) / product.priceKopecks);
+  // Nudge to the nearest quantity whose amount equals the label's price, if there is one within a gram.
+  for (const q of [quantity, quantity - 1, quantity + 1]) {
+    if (q > 0 && lineAmountKopecks(product.priceKopecks, q) === priceKopecks) { quantity = q; break; }
+  }
+  return Math.max(1, quantity);
+}

@@ -1,0 +1,47 @@
+// The sales database with its repositories, and the one way services write: a transaction in which
+// the change, its outbox row and its audit record are written together or not at all.
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from './database';
+import { AuditLog } from './audit-log';
+import { Counters } from './counters';
+import { Outbox } from './outbox';
+import { ReceiptRepository } from './receipt-repository';
+import { SaleRepository } from './sale-repository';
+import { SettingsRepository } from './settings-repository';
+import { ShiftRepository } from './shift-repository';
+import { UserRepository } from './user-repository';
+
+export class SalesStore {
+  readonly users: UserRepository;
+  readonly settings: SettingsRepository;
+  readonly counters: Counters;
+  readonly shifts: ShiftRepository;
+  readonly receipts: ReceiptRepository;
+  readonly sales: SaleRepository;
+  readonly outbox: Outbox;
+  readonly audit: AuditLog;
+
+  private constructor(private readonly db: Database) {
+    this.users = new UserRepository(db);
+    this.settings = new SettingsRepository(db);
+    this.counters = new Counters(db);
+    this.shifts = new ShiftRepository(db);
+    this.receipts = new ReceiptRepository(db);
+    this.sales = new SaleRepository(db);
+    this.outbox = new Outbox(db);
+    this.audit = new AuditLog(db);
+  }
+
+  static open(file: string): SalesStore {
+    return new SalesStore(openDatabase(file, 'sales'));
+  }
+
+  /** Runs fn in one IMMEDIATE transaction: all of its writes land, or none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
