@@ -19,7 +19,7 @@ export class ReceiptRepository {
   private readonly insertStmt: Statement<[string, string, string, string, string, string]>;
   private readonly statusStmt: Statement<[string, string, string]>;
   private readonly totalStmt: Statement<[number, string, string]>;
-  private readonly insertLineStmt: Statement<[string, string, string]>;
+  private readonly insertLineStmt: Statement<[{ id: string; receipt: string; line: string }]>;
   private readonly updateLineStmt: Statement<[string, string, string]>;
   private readonly activeStmt: Statement<[], ReceiptRow & { line_count: number; first_line: string | null }>;
   private readonly currentOpenStmt: Statement<[], ReceiptRow>;
@@ -32,7 +32,7 @@ export class ReceiptRepository {
     this.statusStmt = db.prepare('UPDATE receipts SET status = ?, updated_at = ? WHERE id = ?');
     this.totalStmt = db.prepare('UPDATE receipts SET total_kopecks = ?, updated_at = ? WHERE id = ?');
     this.insertLineStmt = db.prepare(
-      'INSERT INTO receipt_lines (id, receipt_id, position, line) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM receipt_lines WHERE receipt_id = ?2), ?3)');
+      'INSERT INTO receipt_lines (id, receipt_id, position, line) VALUES (@id, @receipt, (SELECT coalesce(max(position), 0) + 1 FROM receipt_lines WHERE receipt_id = @receipt), @line)');
     this.updateLineStmt = db.prepare('UPDATE receipt_lines SET line = ? WHERE id = ? AND receipt_id = ?');
     this.activeStmt = db.prepare(`
       SELECT r.*,
@@ -64,7 +64,7 @@ export class ReceiptRepository {
   }
 
   addLine(receiptId: string, line: ReceiptLine): void {
-    this.insertLineStmt.run(line.id, receiptId, JSON.stringify(line));
+    this.insertLineStmt.run({ id: line.id, receipt: receiptId, line: JSON.stringify(line) });
   }
 
   updateLine(receiptId: string, line: ReceiptLine): void {

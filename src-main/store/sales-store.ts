@@ -41,6 +41,14 @@ export class SalesStore {
     return this.db.transaction(fn).immediate();
   }
 
+  /** What the connection really runs with (synchronous: 2 = FULL), for doctor and tests. */
+  durability(): { journalMode: string; synchronous: number } {
+    return {
+      journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+    };
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

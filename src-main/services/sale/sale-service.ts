@@ -144,9 +144,7 @@ export class SaleService {
       this.store.receipts.setStatus(header.id, 'open', at);
       this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: null, action: 'receipt.resume', subjectId: header.id, details: {} });
     });
-    const receipt = this.load({ ...header, status: 'open' });
-    this.events.emit('receipt.changed', { receipt });
-    return receipt;
+    return this.changed(this.load({ ...header, status: 'open' }));
   }
 
   cancel(ctx: CallContext, receiptId: string): void {
@@ -249,7 +247,7 @@ export class SaleService {
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.addLine', subjectId: header.id,
         details: { lineId: line.id, productId: product.id, barcode, quantityMilli: quantity, amountKopecks: line.amountKopecks, source } });
     });
-    return this.store.receipts.assemble(header, all, totals);
+    return this.changed(this.store.receipts.assemble(header, all, totals));
   }
 
   private commitLineChange(ctx: CallContext, header: ReceiptHeader, updated: ReceiptLine, action: string,
@@ -264,7 +262,13 @@ export class SaleService {
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: authorisedBy.id === actor.id ? null : authorisedBy.id,
         action, subjectId: header.id, details });
     });
-    return this.store.receipts.assemble(header, lines, totals);
+    return this.changed(this.store.receipts.assemble(header, lines, totals));
+  }
+
+  /** Every window (a customer display, a second screen) follows the receipt through this event. */
+  private changed(receipt: Receipt): Receipt {
+    this.events.emit('receipt.changed', { receipt });
+    return receipt;
   }
 
   private header(receiptId: string): ReceiptHeader {

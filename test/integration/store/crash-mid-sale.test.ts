@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { openLane, tempDir, login } from '../../helpers/lane';
 
 const work = tempDir('prilavok-crash-');
-const childScript = join(work, 'child.mjs');
+// Inside the project, so that the child resolves better-sqlite3 from its node_modules.
+const childScript = join(process.cwd(), 'out', 'test', `crash-child-${process.pid}.mjs`);
 
 // The child sells in a loop; with STOP_IN_TX it stops inside the payment transaction, after the
 // sale row is written and before the commit, and tells the parent, which then kills it.
@@ -50,7 +51,10 @@ beforeAll(async () => {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }, logLevel: 'error',
     nodePaths: [join(process.cwd(), 'node_modules')] });
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(childScript, { force: true });
+});
 
 function runChild(dataDir: string, env: Record<string, string>, killWhen: (line: string) => boolean): Promise<void> {
   return new Promise((resolve, reject) => {

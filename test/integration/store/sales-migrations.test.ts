@@ -1,0 +1,67 @@
+// The sales database must upgrade from every version a lane in the field may still run.
+import { afterAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { latestVersion, migrate, NewerDatabaseError } from '../../../src-main/store/migrate';
+import { salesMigrations } from '../../../src-main/store/migrations/sales';
+import { catalogMigrations } from '../../../src-main/store/migrations/catalog';
+import { SalesStore } from '../../../src-main/store/sales-store';
+import { tempDir } from '../../helpers/lane';
+
+const dir = tempDir('prilavok-migrations-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each([
+  ['sales', salesMigrations],
+  ['catalog', catalogMigrations],
+] as const)('%s migrations', (name, migrations) => {
+  const latest = latestVersion(migrations);
+
+  it.each(Array.from({ length: latest }, (_, v) => v))(`upgrade from version %i to the latest in one step`, (from) => {
+    const file = join(dir, `${name}-from-${from}.sqlite`);
+    const db = new Database(file);
+    migrate(db, migrations.filter((m) => m.version <= from));
+    expect(db.pragma('user_version', { simple: true })).toBe(from);
+    const applied = migrate(db, migrations);
+    expect(applied).toEqual(migrations.filter((m) => m.version > from).map((m) => m.version));
+    expect(db.pragma('user_version', { simple: true })).toBe(latest);
+    expect(migrate(db, migrations)).toEqual([]); // idempotent
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('refuses a database written by a newer version and leaves it untouched', () => {
+    const file = join(dir, `${name}-newer.sqlite`);
+    const db = new Database(file);
+    db.exec('CREATE TABLE from_the_future (x)');
+    db.pragma(`user_version = ${latest + 1}`);
+    expect(() => migrate(db, migrations)).toThrow(NewerDatabaseError);
+    expect(db.pragma('user_version', { simple: true })).toBe(latest + 1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'from_the_future'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+});
+
+describe('a failing migration', () => {
+  it('rolls back every migration of the run, not just its own', () => {
+    const file = join(dir, 'failing.sqlite');
+    const db = new Database(file);
+    const broken = [
+      ...salesMigrations,
+      { version: salesMigrations.length + 1, name: 'broken', up: (d: Database.Database) => { d.exec('CREATE TABLE half_done (x); SELECT * FROM no_such_table'); } },
+    ];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('the sales store', () => {
+  it('opens with WAL and synchronous=FULL', () => {
+    const store = SalesStore.open(join(dir, 'pragmas.sqlite'));
+    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 2 });
+    store.close();
+  });
+});
