@@ -1,10 +1,10 @@
 // `prilavok doctor`: what a support engineer asks first — runtime, tools, data dir, database health.
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { checkDatabaseFile, sqliteInfo } from '../../store/diagnostics';
 import { findChromium } from '../../host/find-chromium';
 import { dataDirFrom } from '../data-dir';
+import { findElectron } from '../start';
 
 interface Check { name: string; ok: boolean; detail: string; critical: boolean }
 
@@ -42,12 +42,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     }
   }
 
-  let electron = 'not installed';
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    electron = typeof path === 'string' && existsSync(path) ? path : 'binary not downloaded (browser mode will be used)';
-  } catch { /* electron package absent: browser mode */ }
-  checks.push({ name: 'electron', ok: true, detail: electron, critical: false });
+  const electron = findElectron();
+  checks.push({ name: 'electron', ok: true, critical: false,
+    detail: 'path' in electron ? electron.path : `not available: ${electron.reason} (browser mode will be used)` });
   const chromium = findChromium();
   checks.push({ name: 'chromium', ok: chromium !== null, detail: chromium ?? 'not found: browser mode prints the URL instead', critical: false });
 

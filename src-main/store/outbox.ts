@@ -1,0 +1,122 @@
+// The outbox: everything the head office must receive, written in the same transaction as the change
+// it reports (the caller's transaction — add() never opens one). A relay takes due rows in order,
+// sends each with its id as Idempotency-Key, and marks it sent, or failed with a time to retry.
+// A row is never dropped: after maxAttempts failures it is parked for the operator to see.
+import type { Database, Statement } from 'better-sqlite3';
+import { newId } from './ids';
+
+export interface OutboxEntry {
+  type: string;
+  aggregateId: string;
+  payload: unknown;
+  /** ISO time of the change. */
+  at: string;
+}
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  type: string;
+  aggregateId: string;
+  payload: unknown;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  state: 'pending' | 'sent' | 'parked';
+}
+
+interface OutboxRecord {
+  seq: number;
+  id: string;
+  type: string;
+  aggregate_id: string;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  state: 'pending' | 'sent' | 'parked';
+}
+
+function toRow(r: OutboxRecord): OutboxRow {
+  return {
+    seq: r.seq, id: r.id, type: r.type, aggregateId: r.aggregate_id, payload: JSON.parse(r.payload) as unknown,
+    createdAt: r.created_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, state: r.state,
+  };
+}
+
+export class Outbox {
+  private readonly insertStmt: Statement<[string, string, string, string, string]>;
+  private readonly pendingStmt: Statement<[number], OutboxRecord>;
+  private readonly parkedStmt: Statement<[number], OutboxRecord>;
+  private readonly sentStmt: Statement<[string]>;
+  private readonly failedStmt: Statement<{ id: string; error: string; next: string; max: number }>;
+  private readonly retryStmt: Statement<[string]>;
+  private readonly countsStmt: Statement<[], { pending: number; parked: number }>;
+  private readonly markSentAll: (ids: readonly string[]) => void;
+
+  constructor(private readonly db: Database) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO outbox (id, type, aggregate_id, payload, created_at, state) VALUES (?, ?, ?, ?, ?, 'pending')`);
+    this.pendingStmt = db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`);
+    this.parkedStmt = db.prepare(`SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq LIMIT ?`);
+    this.sentStmt = db.prepare(`UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL WHERE id = ? AND state <> 'sent'`);
+    this.failedStmt = db.prepare(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next,
+              state = CASE WHEN attempts + 1 >= :max THEN 'parked' ELSE 'pending' END
+        WHERE id = :id AND state = 'pending'`);
+    this.retryStmt = db.prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = NULL WHERE id = ? AND state = 'parked'`);
+    this.countsStmt = db.prepare(
+      `SELECT count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'parked') AS parked
+         FROM outbox WHERE state IN ('pending', 'parked')`);
+    this.markSentAll = db.transaction((ids: readonly string[]) => {
+      for (const id of ids) this.sentStmt.run(id);
+    });
+  }
+
+  /** Writes one pending row and returns its id (UUIDv7). Call inside the transaction of the change. */
+  add(entry: OutboxEntry): string {
+    const id = newId();
+    this.insertStmt.run(id, entry.type, entry.aggregateId, JSON.stringify(entry.payload ?? null), entry.at);
+    return id;
+  }
+
+  /**
+   * Pending rows to send now, oldest first. Order is strict: the result stops at the first row that
+   * is waiting for its retry time, so a later row never overtakes an earlier one (the head office
+   * applies them in order). Parked rows do not block: they wait for the operator.
+   */
+  due(limit: number, nowIso: string): OutboxRow[] {
+    const rows: OutboxRow[] = [];
+    for (const r of this.pendingStmt.iterate(Math.max(0, Math.floor(limit)))) {
+      if (r.next_attempt_at !== null && r.next_attempt_at > nowIso) break;
+      rows.push(toRow(r));
+    }
+    return rows;
+  }
+
+  markSent(ids: readonly string[]): void {
+    if (ids.length > 0) this.markSentAll(ids);
+  }
+
+  /** Records a failed attempt; the row is parked once it has failed maxAttempts times. */
+  markFailed(id: string, error: string, nextAttemptAtIso: string, maxAttempts: number): void {
+    this.failedStmt.run({ id, error: error.slice(0, 2000), next: nextAttemptAtIso, max: maxAttempts });
+  }
+
+  /** Parked rows, oldest first, for the operator's screen. */
+  parked(limit: number): OutboxRow[] {
+    return this.parkedStmt.all(Math.max(0, Math.floor(limit))).map(toRow);
+  }
+
+  /** The operator's "try again": a parked row becomes pending with a fresh attempt count. */
+  retry(id: string): boolean {
+    return this.retryStmt.run(id).changes > 0;
+  }
+
+  counts(): { pending: number; parked: number } {
+    const c = this.countsStmt.get()!;
+    return { pending: c.pending, parked: c.parked };
+  }
+}
