@@ -1,7 +1,6 @@
 // Lint enforces the house rules of ARCHITECTURE.md where a rule can: which folder may import what.
 import tseslint from 'typescript-eslint';
 
-
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'test-results/**', 'playwright-report/**', 'hq/node_modules/**'] },
   ...tseslint.configs.recommended,

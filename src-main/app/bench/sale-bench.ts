@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createApp } from '../create-app';
 import type { CallContext } from '../dispatcher';
 import { DEMO_USERS } from '../demo-seed';
+import { DEMO_GENERATED_SKUS, generatedProducts } from '../../store/catalog-generator';
 import { percentile, progress, report, round, type BenchReport } from './report';
 
 export async function benchSale(params: { receipts: number; linesPerReceipt: number }): Promise<BenchReport> {
@@ -19,8 +20,13 @@ export async function benchSale(params: { receipts: number; linesPerReceipt: num
     const actor = session.user!;
     const ctx: CallContext = { session, actor, authorisedBy: null, require: () => actor };
     app.services.shift.open(actor);
-    const barcodes = app.catalog.products.search('а', 50).filter((p) => !p.weighed && p.barcodes.length > 0).map((p) => p.barcodes[0]!);
-    if (barcodes.length < 10) throw new Error('demo catalog too small for the benchmark');
+    // Piece goods of the demo catalog (the same generator the lane's demo uses), looked up by barcode.
+    const barcodes: string[] = [];
+    for (const p of generatedProducts(DEMO_GENERATED_SKUS, 1)) {
+      if (!p.weighed && p.barcodes[0] && app.catalog.products.byBarcode(p.barcodes[0])) barcodes.push(p.barcodes[0]);
+      if (barcodes.length >= 500) break;
+    }
+    if (barcodes.length < 100) throw new Error(`demo catalog has too few piece goods for the benchmark (${barcodes.length})`);
 
     const scanMs: number[] = [];
     const closeMs: number[] = [];
