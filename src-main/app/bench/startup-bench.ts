@@ -52,7 +52,7 @@ export async function benchStartup(params: { skus: number; runs: number }): Prom
           const url = await readyUrl(child);
           ready.push(performance.now() - t0);
           await page.goto(url);
-          await page.getByTestId('pin-input').waitFor({ state: 'visible' });
+          await page.getByTestId('login-pin-input').waitFor({ state: 'visible' });
           await page.keyboard.type(DEMO_USERS.find((u) => u.role === 'cashier')!.pin);
           await page.keyboard.press('Enter');
           await page.getByTestId('sale-screen').waitFor({ state: 'visible' });

@@ -1,0 +1,49 @@
+import { useTranslation } from 'react-i18next';
+import { runCommand } from '../keyboard/commands';
+import { keyLabel, type HotkeyAction } from '../keyboard/hotkeys';
+import { useLayout } from '../state/layout';
+import { useReceipt } from '../state/receipt';
+import { useSession } from '../state/session';
+import { useUi } from '../state/ui';
+
+interface ActionButton { action: HotkeyAction; tone?: 'primary' | 'danger' | 'pay'; needsLine?: boolean; needsTotal?: boolean }
+
+const SALE_ACTIONS: ActionButton[] = [
+  { action: 'search' },
+  { action: 'quantity', needsLine: true },
+  { action: 'voidLine', tone: 'danger', needsLine: true },
+  { action: 'park', needsTotal: true },
+  { action: 'parked' },
+  { action: 'journal' },
+  { action: 'shift' },
+  { action: 'lock' },
+  { action: 'pay', tone: 'pay', needsTotal: true },
+];
+
+/** Function buttons with their keys: the same commands as the hotkeys, big enough for a finger. */
+export function ActionBar() {
+  const { t } = useTranslation();
+  const hotkeys = useLayout((s) => s.layout.hotkeys);
+  const view = useUi((s) => s.view);
+  const shift = useSession((s) => s.shift);
+  const receipt = useReceipt((s) => s.receipt);
+  const selected = useReceipt((s) => s.receipt?.lines.find((l) => l.id === s.selectedLineId));
+  const buttons = view === 'sale' && shift
+    ? SALE_ACTIONS
+    : [{ action: 'sale' as const, tone: 'primary' as const }, { action: 'journal' as const }, { action: 'shift' as const }, { action: 'lock' as const }];
+  return (
+    <nav className="action-bar" data-testid="action-bar">
+      {buttons.map((b: ActionButton) => {
+        const disabled = (b.needsLine && (!selected || selected.voided)) || (b.needsTotal && !(receipt && receipt.totals.totalKopecks > 0))
+          || (b.action === view);
+        return (
+          <button key={b.action} type="button" className={`action-btn tone-${b.tone ?? 'plain'}`} disabled={disabled}
+            onMouseDown={(e) => e.preventDefault()} onClick={() => runCommand(b.action)} data-testid={`action-${b.action}`}>
+            <span className="action-key">{keyLabel(hotkeys, b.action)}</span>
+            <span className="action-label">{t(`action.${b.action}`)}</span>
+          </button>
+        );
+      })}
+    </nav>
+  );
+}

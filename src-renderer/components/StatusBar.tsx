@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../state/connection';
+import { useLayout } from '../state/layout';
+import { useSession } from '../state/session';
+import { useUi } from '../state/ui';
+
+function Clock() {
+  const lang = useUi((s) => s.lang);
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+  return (
+    <span className="status-clock" data-testid="status-clock">
+      <span className="status-date">{now.toLocaleDateString(locale, { day: '2-digit', month: '2-digit', year: 'numeric' })}</span>
+      <span className="status-time">{now.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
+    </span>
+  );
+}
+
+export function StatusBar() {
+  const { t } = useTranslation();
+  const lane = useLayout((s) => s.lane);
+  const user = useSession((s) => s.user);
+  const phase = useSession((s) => s.phase);
+  const shift = useSession((s) => s.shift);
+  const link = useConnection((s) => s.link);
+  const lang = useUi((s) => s.lang);
+  const setLang = useUi((s) => s.setLang);
+  return (
+    <header className="status-bar" data-testid="status-bar">
+      <span className="status-brand">{t('app.name')}</span>
+      {lane && <span className="status-item status-lane">{lane.storeName} · {lane.laneName}{lane.demo ? ` · ${t('status.demo')}` : ''}</span>}
+      <span className="status-spacer" />
+      {user && phase === 'ready' && (
+        <span className="status-item" data-testid="status-cashier">
+          <span className="status-label">{t(`role.${user.role}`)}</span> {user.name}
+        </span>
+      )}
+      {phase === 'ready' && (
+        <span className="status-item" data-testid="status-shift">
+          {shift ? t('status.shift', { number: shift.number }) : t('status.noShift')}
+        </span>
+      )}
+      <span className={`status-item status-link link-${link}`} data-testid="status-connection" data-state={link}>
+        <span className="connection-dot" />{t(`connection.${link}`)}
+      </span>
+      <Clock />
+      <button type="button" className="lang-toggle" data-testid="lang-toggle" onClick={() => setLang(lang === 'ru' ? 'en' : 'ru')}
+        aria-label={t('status.switchLanguage')}>
+        {lang === 'ru' ? 'EN' : 'RU'}
+      </button>
+    </header>
+  );
+}

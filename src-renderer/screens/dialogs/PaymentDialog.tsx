@@ -1,0 +1,98 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Modal } from '../../components/Modal';
+import { applyKeypad, NumericKeypad } from '../../components/NumericKeypad';
+import { formatMoney, parseMoney } from '../../format/money';
+import { reportError } from '../../state/actions';
+import { useReceipt } from '../../state/receipt';
+import { useSession } from '../../state/session';
+import { useUi } from '../../state/ui';
+
+/** Amounts a customer is likely to hand over: the exact sum, then round sums and banknotes above it. */
+export function quickAmounts(totalKopecks: number): number[] {
+  const steps = [1000, 5000, 10000, 50000, 100000, 500000]; // 10, 50, 100, 500, 1000, 5000 ₽
+  const amounts = new Set<number>();
+  for (const step of steps) {
+    const up = Math.ceil(totalKopecks / step) * step;
+    if (up > totalKopecks) amounts.add(up);
+  }
+  return [...amounts].sort((a, b) => a - b).slice(0, 5);
+}
+
+export function PaymentDialog() {
+  const { t } = useTranslation();
+  const lang = useUi((s) => s.lang);
+  const closeDialog = useUi((s) => s.closeDialog);
+  const openDialog = useUi((s) => s.openDialog);
+  const receipt = useReceipt((s) => s.receipt);
+  const [text, setText] = useState('');
+  const [working, setWorking] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  const total = receipt?.totals.totalKopecks ?? 0;
+  const quick = useMemo(() => quickAmounts(total), [total]);
+
+  // An empty field means "exactly the total", the most common cash payment.
+  const tenderedOf = (value: string) => (value.trim() === '' ? total : parseMoney(value));
+  const tendered = tenderedOf(text);
+  const change = tendered !== null && tendered >= total ? tendered - total : null;
+  const short = tendered !== null && tendered < total;
+
+  const pay = async (amount: number | null) => {
+    if (working || amount === null || amount < total || !receipt) return;
+    setWorking(true);
+    try {
+      const { sale } = await useReceipt.getState().payCash(amount);
+      openDialog({ kind: 'preview', sale, afterPayment: true });
+      void useSession.getState().refreshShift().catch(() => undefined);
+    } catch (error) {
+      reportError(error);
+      setWorking(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // The field itself, not the last render: keys replayed just before Enter may not be rendered yet.
+    void pay(tenderedOf(field.current?.value ?? text));
+  };
+
+  return (
+    <Modal title={t('payment.title')} testId="payment-dialog" onClose={closeDialog} wide>
+      <form className="payment" onSubmit={submit}>
+        <div className="payment-left">
+          <div className="payment-total">
+            <span>{t('payment.toPay')}</span>
+            <strong data-testid="payment-total">{formatMoney(total, lang)}</strong>
+          </div>
+          <label className="field-label" htmlFor="tendered">{t('payment.tendered')}</label>
+          <input id="tendered" ref={field} className="field field-xl" inputMode="decimal" autoComplete="off" value={text} data-autofocus
+            placeholder={formatMoney(total, lang)} onChange={(e) => setText(e.target.value.replace(/[^0-9.,\s]/g, ''))}
+            data-testid="payment-tendered" readOnly={working} />
+          <div className="quick-amounts">
+            <button type="button" className="btn btn-secondary" onClick={() => void pay(total)} data-testid="payment-exact" disabled={working}>
+              {t('payment.exact')}
+            </button>
+            {quick.map((amount) => (
+              <button key={amount} type="button" className="btn btn-secondary" onClick={() => setText(String(amount / 100))}
+                data-testid="payment-quick" disabled={working}>
+                {formatMoney(amount, lang)}
+              </button>
+            ))}
+          </div>
+          <div className={short ? 'payment-change short' : 'payment-change'}>
+            <span>{short ? t('payment.short') : t('payment.change')}</span>
+            <strong data-testid="payment-change">
+              {short && tendered !== null ? formatMoney(total - tendered, lang) : formatMoney(change ?? 0, lang)}
+            </strong>
+          </div>
+        </div>
+        <div className="payment-right">
+          <NumericKeypad decimal testId="payment-pad" onKey={(key) => setText((v) => applyKeypad(v, key, 10))} />
+          <button type="submit" className="btn btn-pay btn-xl btn-block" disabled={working} data-testid="payment-confirm">
+            {working ? t('common.wait') : t('payment.confirm')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,179 @@
+// The receipt being sold, the selected line and the parked receipts. Every change goes through the
+// lane (the main process owns the receipt); this store only mirrors what the lane answered.
+import { create } from 'zustand';
+import type { Receipt, ReceiptSummary, Sale } from '../../src-main/contract';
+import { call } from '../transport/pos';
+import { callOverridable } from './actions';
+
+export type ScanSource = 'wedge' | 'manual' | 'scanner' | 'quickKey';
+
+interface ReceiptState {
+  receipt: Receipt | null;
+  selectedLineId: string | null;
+  parked: ReceiptSummary[];
+  /** An operation is on its way to the lane (the UI shows it; input keeps queueing). */
+  busy: boolean;
+  clear(): void;
+  load(): Promise<void>;
+  refreshParked(): Promise<void>;
+  scan(code: string, source: ScanSource): Promise<void>;
+  addProduct(productId: string): Promise<void>;
+  setQuantity(lineId: string, quantityMilli: number): Promise<void>;
+  changeSelectedQuantity(deltaUnits: number): Promise<void>;
+  voidSelected(): Promise<void>;
+  park(): Promise<void>;
+  resume(receiptId: string): Promise<void>;
+  payCash(tenderedKopecks: number): Promise<{ sale: Sale; changeKopecks: number }>;
+  select(lineId: string | null): void;
+  moveSelection(delta: number): void;
+  /** A receipt.changed event from the lane. */
+  applyEvent(receipt: Receipt): void;
+}
+
+// Receipt operations run one at a time, in the order the cashier made them: two fast scans must
+// not both open a new receipt, and the lines must appear in scan order.
+let queue: Promise<unknown> = Promise.resolve();
+function serial<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work, work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** The line a change touched: a new line, or one whose quantity or state changed. */
+function changedLineId(before: Receipt | null, after: Receipt): string | null {
+  const old = new Map((before?.id === after.id ? before.lines : []).map((l) => [l.id, l]));
+  for (let i = after.lines.length - 1; i >= 0; i--) {
+    const line = after.lines[i]!;
+    const prev = old.get(line.id);
+    if (!prev || prev.quantityMilli !== line.quantityMilli || prev.voided !== line.voided) return line.id;
+  }
+  return null;
+}
+
+export const useReceipt = create<ReceiptState>((set, get) => {
+  function show(receipt: Receipt | null): void {
+    if (!receipt || receipt.status !== 'open') {
+      set({ receipt: null, selectedLineId: null });
+      return;
+    }
+    const before = get().receipt;
+    const changed = changedLineId(before, receipt);
+    const keep = get().selectedLineId;
+    const selected = changed ?? (receipt.lines.some((l) => l.id === keep) ? keep : receipt.lines.at(-1)?.id ?? null);
+    set({ receipt, selectedLineId: selected });
+  }
+
+  async function ensureOpen(): Promise<Receipt> {
+    const current = get().receipt;
+    if (current && current.status === 'open') return current;
+    const opened = await call('receipt.open', {});
+    show(opened);
+    return opened;
+  }
+
+  async function tracked<T>(work: () => Promise<T>): Promise<T> {
+    set({ busy: true });
+    try {
+      return await serial(work);
+    } finally {
+      set({ busy: false });
+    }
+  }
+
+  return {
+    receipt: null,
+    selectedLineId: null,
+    parked: [],
+    busy: false,
+
+    clear: () => set({ receipt: null, selectedLineId: null, parked: [] }),
+
+    load: () => tracked(async () => {
+      const { receipts } = await call('receipt.list', {});
+      const open = receipts.find((r) => r.status === 'open');
+      set({ parked: receipts.filter((r) => r.status === 'parked') });
+      show(open ? await call('receipt.get', { receiptId: open.id }) : null);
+    }),
+
+    refreshParked: async () => {
+      const { receipts } = await call('receipt.list', {});
+      set({ parked: receipts.filter((r) => r.status === 'parked') });
+    },
+
+    scan: (code, source) => tracked(async () => {
+      const receipt = await ensureOpen();
+      show(await call('receipt.scan', { receiptId: receipt.id, code, source }));
+    }),
+
+    addProduct: (productId) => tracked(async () => {
+      const receipt = await ensureOpen();
+      show(await call('receipt.addProduct', { receiptId: receipt.id, productId }));
+    }),
+
+    setQuantity: (lineId, quantityMilli) => tracked(async () => {
+      const receipt = get().receipt;
+      if (!receipt) return;
+      show(await callOverridable('receipt.setQuantity', { receiptId: receipt.id, lineId, quantityMilli }));
+    }),
+
+    changeSelectedQuantity: async (deltaUnits) => {
+      const { receipt, selectedLineId } = get();
+      const line = receipt?.lines.find((l) => l.id === selectedLineId);
+      if (!receipt || !line || line.voided || line.weighed) return;
+      const next = line.quantityMilli + deltaUnits * 1000;
+      if (next < 1000) return; // below one piece is a void, which has its own key
+      await get().setQuantity(line.id, next);
+    },
+
+    voidSelected: () => tracked(async () => {
+      const { receipt, selectedLineId } = get();
+      const line = receipt?.lines.find((l) => l.id === selectedLineId);
+      if (!receipt || !line || line.voided) return;
+      show(await callOverridable('receipt.voidLine', { receiptId: receipt.id, lineId: line.id }));
+    }),
+
+    park: () => tracked(async () => {
+      const receipt = get().receipt;
+      if (!receipt || receipt.lines.length === 0) return;
+      const { receipts } = await call('receipt.park', { receiptId: receipt.id });
+      set({ receipt: null, selectedLineId: null, parked: receipts.filter((r) => r.status === 'parked') });
+    }),
+
+    resume: (receiptId) => tracked(async () => {
+      const current = get().receipt;
+      if (current && current.id !== receiptId) {
+        // The receipt in progress is not lost: with lines it is parked, empty it is dropped.
+        if (current.lines.length > 0) await call('receipt.park', { receiptId: current.id });
+        else await call('receipt.cancel', { receiptId: current.id });
+        set({ receipt: null, selectedLineId: null });
+      }
+      const resumed = await call('receipt.resume', { receiptId });
+      show(resumed);
+      const { receipts } = await call('receipt.list', {});
+      set({ parked: receipts.filter((r) => r.status === 'parked'), selectedLineId: resumed.lines.at(-1)?.id ?? null });
+    }),
+
+    payCash: (tenderedKopecks) => tracked(async () => {
+      const receipt = get().receipt;
+      if (!receipt) throw new Error('no receipt to pay');
+      const paid = await call('receipt.payCash', { receiptId: receipt.id, tenderedKopecks });
+      set({ receipt: null, selectedLineId: null });
+      return paid;
+    }),
+
+    select: (lineId) => set({ selectedLineId: lineId }),
+
+    moveSelection: (delta) => {
+      const { receipt, selectedLineId } = get();
+      if (!receipt || receipt.lines.length === 0) return;
+      const index = receipt.lines.findIndex((l) => l.id === selectedLineId);
+      const next = Math.min(receipt.lines.length - 1, Math.max(0, (index < 0 ? receipt.lines.length : index) + delta));
+      set({ selectedLineId: receipt.lines[next]!.id });
+    },
+
+    applyEvent: (receipt) => {
+      const current = get().receipt;
+      if (current && current.id === receipt.id) show(receipt);
+    },
+  };
+});
