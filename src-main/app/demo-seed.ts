@@ -39,7 +39,7 @@ export async function seedDemoLane(sales: SalesStore, catalog: CatalogStore, now
     });
     created = true;
   }
-  if (catalog.products.count() === 0) {
+  if (catalog.products.isEmpty()) {
     const result = await catalog.importCsv({ text: demoCatalogCsv() });
     if (result.errors.length > 0) throw new Error(`demo catalog has bad rows: ${JSON.stringify(result.errors.slice(0, 3))}`);
   }

@@ -1,6 +1,7 @@
 // The Electron shell's security settings and the pure decisions main.ts makes with them. No runtime
 // import of 'electron' here (types only), so a plain-Node unit test can assert every one of them.
 import type { WebPreferences } from 'electron';
+import { contentSecurityPolicy } from '../app/content-security-policy';
 
 /** The renderer: isolated, sandboxed, no Node anywhere, nothing but the preload's `window.pos`. */
 export function secureWebPreferences(preloadPath: string): WebPreferences {
@@ -20,18 +21,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 }
 
 /** The UI needs nothing from the network: IPC carries every call, so connect-src has no socket. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** IPC channels, one place so main and preload cannot drift apart. */
 export const CALL_CHANNEL = 'pos:call';

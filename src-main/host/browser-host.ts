@@ -17,6 +17,7 @@ import { MAX_MESSAGE_BYTES, PosError, type CallOutcome } from '../contract';
 import type { PosApp } from '../app/pos-app';
 import type { Session } from '../app/dispatcher';
 import { errors } from '../app/errors';
+import { contentSecurityPolicy } from '../app/content-security-policy';
 
 export interface BrowserHostOptions {
   /** 0 picks any free port. */
@@ -68,19 +69,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+export function browserContentSecurityPolicy(port: number): string {
+  return contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
 }
 
 type ResultFrame = { type: 'result'; id: number | null } & CallOutcome;
@@ -265,7 +255,7 @@ export async function startBrowserHost(app: PosApp, options: BrowserHostOptions)
   }
   port = (server.address() as AddressInfo).port;
   baseHeaders = {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': browserContentSecurityPolicy(port),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',

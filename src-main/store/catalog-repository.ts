@@ -49,6 +49,7 @@ export class CatalogRepository {
   private readonly matchStmt: Statement<[string, number], { num: number }>;
   private readonly termsStmt: Statement<[string, number], { term: string }>;
   private readonly countStmt: Statement<[], { n: number }>;
+  private readonly anyStmt: Statement<[], { one: number }>;
 
   constructor(db: Database) {
     this.byBarcodeStmt = db.prepare(`SELECT ${COLUMNS} FROM barcodes c JOIN products p ON p.id = c.product_id WHERE c.code = ?`);
@@ -60,6 +61,7 @@ export class CatalogRepository {
     this.matchStmt = db.prepare('SELECT rowid AS num FROM products_fts WHERE products_fts MATCH ? LIMIT ?');
     this.termsStmt = db.prepare('SELECT term FROM search_terms WHERE search_terms MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM products');
+    this.anyStmt = db.prepare('SELECT 1 AS one FROM products LIMIT 1');
   }
 
   byBarcode(code: string): Product | null {
@@ -111,6 +113,11 @@ export class CatalogRepository {
 
   count(): number {
     return this.countStmt.get()!.n;
+  }
+
+  /** Cheaper than count() on a million rows: start-up asks this, and must not scan an index. */
+  isEmpty(): boolean {
+    return this.anyStmt.get() === undefined;
   }
 
   private matching(expression: string, limit: number): Product[] {

@@ -2,7 +2,7 @@
 // measured in Chromium, on a lane whose catalog holds N SKUs. Chromium is launched before the clock
 // starts (in Electron the window's renderer starts in parallel with the main process); the time to
 // launch it is reported on its own as browser_launch_ms. The PIN is typed by the benchmark.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -35,6 +35,9 @@ export async function benchStartup(params: { skus: number; runs: number }): Prom
     app.services.session.login(session, DEMO_USERS.find((u) => u.role === 'cashier')!.pin);
     app.services.shift.open(session.user!);
     await app.close();
+    // The preparation wrote a few hundred megabytes; let the disk finish with them, so that the
+    // runs measure the start and not the writeback of the import.
+    if (process.platform !== 'win32') execFileSync('sync');
 
     const { chromium } = await import('playwright-core');
     const launchStart = performance.now();

@@ -16,7 +16,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   switch (name) {
     case 'catalog': result = await benchCatalog({ skus: int('skus', 1_000_000), samples: int('samples', 2000) }); break;
     case 'sale': result = await benchSale({ receipts: int('receipts', 1000), linesPerReceipt: int('lines', 5) }); break;
-    case 'startup': result = await benchStartup({ skus: int('skus', 1_000_000), runs: int('runs', 3) }); break;
+    case 'startup': result = await benchStartup({ skus: int('skus', 1_000_000), runs: int('runs', 5) }); break;
     default:
       process.stderr.write('usage: prilavok bench catalog|sale|startup [options] --json\n');
       return 2;
