@@ -4,6 +4,7 @@ import { catalogCommand } from './commands/catalog';
 import { auditCommand } from './commands/audit';
 import { doctorCommand } from './commands/doctor';
 import { benchCommand } from './commands/bench';
+import { emulateCommand } from './commands/emulate';
 
 const USAGE = `prilavok — Prilavok POS lane
 
@@ -19,6 +20,12 @@ Usage:
       Check the hash chain of the audit log; exit 1 if it was tampered with.
   prilavok doctor [--data-dir DIR]
       Check the machine and the lane's databases.
+  prilavok fiscal status --port PATH|tcp://HOST:PORT [--baud N] --json
+      Read a fiscal register's state (mode, FN serial, last document, shift, unsent documents).
+  prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC]
+      A Shtrih-M fiscal register emulator on a pty or TCP port.
+  prilavok emulate trassir|axxon|textfeed --port N
+      A video-system receiver that parses, validates and prints the POS events it gets.
   prilavok bench catalog --skus N --json
   prilavok bench sale [--receipts N] --json
   prilavok bench startup --skus N --json
@@ -36,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'audit': return await auditCommand(rest);
       case 'doctor': return await doctorCommand(rest);
       case 'bench': return await benchCommand(rest);
+      case 'emulate': return await emulateCommand(rest);
+      case 'fiscal': { const { fiscalCommand } = await import('./commands/fiscal'); return await fiscalCommand(rest); }
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;

@@ -1,0 +1,70 @@
+// `prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N]
+//  [--paper-reload-ms N]`. Prints `SHTRIH_READY <path-or-host:port>` once listening; stops on SIGTERM.
+// SIGUSR1 loads paper at once. A power-cut fault ends the process (exit code 3) after the state is saved.
+import { createPtyPair, type PtyPair } from '../../transport/pty';
+import { parseTcpAddress } from '../../transport/tcp';
+import { ShtrihEmulator } from './emulator';
+import { FaultSpecError, parseFaultSpec } from './faults';
+
+const USAGE = 'usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N] [--paper-reload-ms N]\n';
+
+export interface CliIo { stdout: (line: string) => void; stderr: (line: string) => void }
+const processIo: CliIo = { stdout: (l) => process.stdout.write(l), stderr: (l) => process.stderr.write(l) };
+
+export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, stopSignal?: AbortSignal): Promise<number> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]!;
+    const value = argv[i + 1];
+    if (!key.startsWith('--') || value === undefined) { io.stderr(USAGE); return 2; }
+    args.set(key.slice(2), value);
+  }
+  const ptyPath = args.get('pty');
+  const tcpText = args.get('tcp');
+  if ((ptyPath === undefined) === (tcpText === undefined)) { io.stderr(USAGE); return 2; }
+  let faults;
+  try {
+    faults = parseFaultSpec(args.get('faults') ?? '');
+  } catch (error) {
+    if (error instanceof FaultSpecError) { io.stderr(`prilavok emulate shtrih: --faults: ${error.message}\n`); return 2; }
+    throw error;
+  }
+  const tcp = tcpText !== undefined ? parseTcpAddress(tcpText) : null;
+  if (tcpText !== undefined && !tcp) { io.stderr(`prilavok emulate shtrih: bad --tcp '${tcpText}'\n`); return 2; }
+  const reload = args.get('paper-reload-ms');
+
+  let pty: PtyPair | null = null;
+  let powerCut = false;
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => { finish = resolve; });
+  try {
+    if (ptyPath !== undefined) pty = await createPtyPair({ hostPath: ptyPath });
+    const emulator = await ShtrihEmulator.start({
+      ...(pty ? { serialPath: pty.devicePath } : { tcp: tcp! }),
+      stateFile: args.get('state') ?? null,
+      faults,
+      seed: Number(args.get('seed') ?? 1),
+      paperReloadMs: reload === undefined ? 2_000 : Number(reload),
+      onPowerCut: () => { powerCut = true; finish(3); },
+    });
+    io.stdout(`SHTRIH_READY ${pty ? ptyPath : emulator.address}\n`);
+    const stop = () => finish(0);
+    const paper = () => emulator.loadPaper();
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGUSR1', paper);
+    stopSignal?.addEventListener('abort', stop);
+    const code = await done;
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    process.off('SIGUSR1', paper);
+    if (powerCut) io.stderr('SHTRIH_POWER_CUT the document is saved; no answer was sent\n');
+    await emulator.close();
+    return code;
+  } catch (error) {
+    io.stderr(`prilavok emulate shtrih: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await pty?.close();
+  }
+}

@@ -1,0 +1,19 @@
+// `prilavok emulate DEVICE …`: device emulators for tests and the demo (they are not shipped as devices).
+// Each device family exposes `runEmulator(device, argv)` from its drivers/ folder, loaded on demand.
+export async function emulateCommand(argv: string[]): Promise<number> {
+  const [device, ...rest] = argv;
+  switch (device) {
+    case 'shtrih': {
+      const { runShtrihEmulator } = await import('../../../drivers/fiscal/shtrih/emulator-cli');
+      return runShtrihEmulator(rest);
+    }
+    case 'trassir': case 'axxon': case 'textfeed': {
+      const { runVideoReceiver } = await import('../../../drivers/video/receiver-cli');
+      return runVideoReceiver(device, rest);
+    }
+    default:
+      process.stderr.write('usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC]\n'
+        + '       prilavok emulate trassir|axxon|textfeed --port N [--host 127.0.0.1] [--udp]\n');
+      return 2;
+  }
+}
