@@ -92,9 +92,9 @@ export async function startCommand(argv: string[], io: StartIo = processIo): Pro
 }
 
 /**
- * The Electron binary, or why not. `require('electron')` in plain Node returns the binary's path, but
- * when the binary was never downloaded it tries to download it (printing to stdout and hanging
- * offline), so path.txt and the binary are checked first and require() only runs when both exist.
+ * The Electron binary, or why not. Loading the electron package in plain Node returns the binary's
+ * path, but when the binary was never downloaded it tries to download it (printing to stdout and
+ * hanging offline), so the path is worked out from path.txt the way the package does it.
  */
 export function findElectron(): { path: string } | { reason: string } {
   if (!existsSync(join(projectRoot, 'out', 'electron', 'main.js'))) return { reason: 'out/electron/main.js is not built' };
@@ -110,13 +110,9 @@ export function findElectron(): { path: string } | { reason: string } {
   if (!override && !existsSync(pathFile)) return { reason: 'its binary was never downloaded' };
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron';
   const expected = override ? join(override, relative) : join(packageDir, 'dist', relative);
-  if (!existsSync(expected)) return { reason: `no binary at ${expected}` };
-  try {
-    const path = require('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? { path } : { reason: 'the electron package did not give a binary path' };
-  } catch (error) {
-    return { reason: (error as Error).message };
-  }
+  // This is the path the electron package's own index.js returns; computing it here keeps plain Node
+  // from ever loading the package (which would try to download the binary).
+  return existsSync(expected) ? { path: expected } : { reason: `no binary at ${expected}` };
 }
 
 function runElectron(electronPath: string, options: StartOptions, io: StartIo): Promise<number> {
