@@ -11,6 +11,7 @@ import { JournalScreen } from './screens/JournalScreen';
 import { LockScreen, LoginScreen } from './screens/LoginScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { ShiftScreen } from './screens/ShiftScreen';
+import { VideoSinksScreen } from './screens/settings/VideoSinksScreen';
 import { reportError } from './state/actions';
 import { useReceipt } from './state/receipt';
 import { useSession } from './state/session';
@@ -61,6 +62,7 @@ function Workplace() {
       {view === 'sale' && <SaleScreen />}
       {view === 'shift' && <ShiftScreen />}
       {view === 'journal' && <JournalScreen />}
+      {view === 'videoSettings' && <VideoSinksScreen />}
       <ActionBar />
       <Dialogs />
     </>

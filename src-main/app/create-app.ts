@@ -8,6 +8,8 @@ import { systemClock, type Clock } from '../services/clock';
 import { SaleService } from '../services/sale/sale-service';
 import { SessionService } from '../services/session/session-service';
 import { ShiftService } from '../services/shift/shift-service';
+import { PosEventStream } from '../services/pos-events/pos-event-stream';
+import { VideoExportService, type VideoExportOptions } from '../services/video/video-export-service';
 import { CatalogStore } from '../store/catalog-store';
 import { SalesStore } from '../store/sales-store';
 import { seedDemoLane } from './demo-seed';
@@ -24,12 +26,14 @@ export interface CreateAppOptions {
   /** Seed a demo lane (users, layout, demo catalog) on first start. */
   demo?: boolean;
   clock?: Clock;
+  /** Video export tuning (tests shorten the reconnect backoff, benchmarks watch deliveries). */
+  video?: VideoExportOptions;
 }
 
 export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
-  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService };
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream };
 }
 
 export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
@@ -37,6 +41,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
   mkdirSync(options.dataDir, { recursive: true });
   const sales = SalesStore.open(join(options.dataDir, 'sales.sqlite'));
   let catalog: CatalogStore | null = null;
+  let video: VideoExportService | null = null;
   try {
     catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
     if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
@@ -51,17 +56,21 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     const lane: LaneInfo = { ...identity, version: VERSION, wedge };
 
     const events = new EventBus();
-    const session = new SessionService(sales, salt, events, clock);
-    const shift = new ShiftService(sales, events, clock);
-    const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules);
-    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products });
+    const posEvents = new PosEventStream(identity.laneId, sales.shifts.current()?.number ?? null);
+    const session = new SessionService(sales, salt, events, clock, posEvents);
+    const shift = new ShiftService(sales, events, clock, posEvents);
+    const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules, posEvents);
+    video = VideoExportService.open({ store: sales, stream: posEvents, clock, laneId: identity.laneId, dataDir: options.dataDir }, options.video);
+    video.start();
+    const videoExport = video;
+    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport });
     const dispatcher = new Dispatcher(handlers, session);
     const sessions = new Set<Session>();
     const catalogStore = catalog;
 
     return {
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
-      services: { session, shift, sale },
+      services: { session, shift, sale, video: videoExport, posEvents },
       newSession() {
         const s: Session = { id: randomUUID(), user: null, locked: false };
         sessions.add(s);
@@ -71,11 +80,13 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
         sessions.delete(s);
       },
       async close() {
+        await videoExport.close();
         catalogStore.close();
         sales.close();
       },
     };
   } catch (error) {
+    await video?.close();
     catalog?.close();
     sales.close();
     throw error;

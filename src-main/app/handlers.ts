@@ -3,6 +3,7 @@ import type { Handlers } from './dispatcher';
 import type { SaleService } from '../services/sale/sale-service';
 import type { SessionService } from '../services/session/session-service';
 import type { ShiftService } from '../services/shift/shift-service';
+import type { VideoExportService } from '../services/video/video-export-service';
 import type { CatalogRepository } from '../store/catalog-repository';
 import type { LaneInfo, LayoutConfig } from '../contract';
 
@@ -13,6 +14,7 @@ export interface Services {
   shift: ShiftService;
   sale: SaleService;
   catalog: CatalogRepository;
+  video: VideoExportService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -50,5 +52,10 @@ export function createHandlers(s: Services): Handlers {
     'shift.open': (ctx) => s.shift.open(ctx.actor!),
     'shift.close': (ctx) => s.shift.close(ctx.actor!),
     'cash.move': (ctx, req) => s.shift.moveCash(ctx.actor!, req.direction, req.amountKopecks, req.comment),
+
+    'video.listSinks': () => s.video.list(),
+    'video.saveSink': (ctx, req) => ({ sink: s.video.save(ctx.actor!, req.sink) }),
+    'video.removeSink': (ctx, req) => { s.video.remove(ctx.actor!, req.sinkId); return {}; },
+    'video.testSink': (_ctx, req) => s.video.test(req.sinkId),
   };
 }

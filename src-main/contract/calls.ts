@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Access } from './permissions';
 import {
   Id, LaneInfo, LayoutConfig, NonNegativeKopecks, Product, QuantityMilli, Receipt, ReceiptSummary,
-  Sale, SaleSummary, Shift, ShiftSummary, User,
+  Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
 } from './model';
 
 const Empty = z.object({}).strict();
@@ -55,6 +55,14 @@ export const calls = {
   'cash.move': call('cash.move', z.object({
     direction: z.enum(['in', 'out']), amountKopecks: NonNegativeKopecks.min(1), comment: z.string().max(200).default(''),
   }).strict(), ShiftSummary),
+
+  // Video-surveillance export: configuration is the administrator's (catalog.manage = lane configuration).
+  'video.listSinks': call('catalog.manage', Empty, z.object({ sinks: z.array(VideoSinkConfig), status: z.array(VideoSinkStatus) })),
+  /** Adds (id absent) or replaces a sink; the sink restarts with the new settings. */
+  'video.saveSink': call('catalog.manage', z.object({ sink: VideoSinkDraft }).strict(), z.object({ sink: VideoSinkConfig })),
+  'video.removeSink': call('catalog.manage', z.object({ sinkId: Id }).strict(), Empty),
+  /** Sends a sample receipt's events straight to the sink (not through the queue) and says how it went. */
+  'video.testSink': call('catalog.manage', z.object({ sinkId: Id }).strict(), z.object({ sentEvents: z.number().int() })),
 } as const;
 
 export type Calls = typeof calls;

@@ -192,3 +192,45 @@ export const LaneInfo = z.object({
   wedge: z.object({ maxInterKeyMs: z.number().int(), minLength: z.number().int(), suffix: z.string(), prefix: z.string() }),
 });
 export type LaneInfo = z.infer<typeof LaneInfo>;
+
+/** Video-surveillance export (docs/video-export.md): one sink = one video system receiving this lane's events. */
+export const VIDEO_PROTOCOLS = ['trassir', 'axxon', 'textfeed'] as const;
+export const VIDEO_ENCODINGS = ['utf-8', 'windows-1251', 'cp866'] as const;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9A-Fa-f:.]{2,45}$/;
+const VideoSinkFields = z.object({
+  id: Id,
+  name: z.string().trim().min(1).max(60),
+  protocol: z.enum(VIDEO_PROTOCOLS),
+  transport: z.enum(['tcp', 'udp']),
+  host: z.string().min(1).max(253).regex(HOST, 'host: a name or an IP address'),
+  port: z.number().int().min(1).max(65535),
+  enabled: z.boolean(),
+  /** How the video system knows this lane: TRASSIR location, Axxon cash_number/TerminalId, text feed КАССА. */
+  terminalId: z.string().min(1).max(32).regex(/^[0-9A-Za-z_.-]+$/, 'terminal: letters, digits, _ . -'),
+  /** The camera channel of this lane, sent where the format carries it (Axxon, text feed). */
+  camera: z.number().int().min(0).max(999).nullable(),
+  /** IANA time zone of the store (captions in local time). */
+  timeZone: z.string().min(1).max(64).regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/, 'time zone: e.g. Europe/Moscow'),
+  /** Axxon and text feed only; TRASSIR is always UTF-8. */
+  encoding: z.enum(VIDEO_ENCODINGS),
+}).strict();
+const udpOnlyForTrassir = (s: { transport: string; protocol: string }) => s.transport === 'tcp' || s.protocol === 'trassir';
+const UDP_MESSAGE = { message: 'UDP is offered by TRASSIR only', path: ['transport'] };
+export const VideoSinkConfig = VideoSinkFields.refine(udpOnlyForTrassir, UDP_MESSAGE);
+export type VideoSinkConfig = z.infer<typeof VideoSinkConfig>;
+/** A sink as the settings screen sends it: without id when it is new. */
+export const VideoSinkDraft = VideoSinkFields.extend({ id: Id.optional() }).refine(udpOnlyForTrassir, UDP_MESSAGE);
+export type VideoSinkDraft = z.infer<typeof VideoSinkDraft>;
+
+export const VideoSinkStatus = z.object({
+  sinkId: Id,
+  state: z.enum(['disabled', 'stopped', 'connecting', 'connected', 'waiting']),
+  lastError: z.string().nullable(),
+  lastDeliveredAt: IsoTime.nullable(),
+  retryAt: IsoTime.nullable(),
+  pending: z.number().int(),
+  evicted: z.number().int(),
+  lastEvictedAt: IsoTime.nullable(),
+  sentEvents: z.number().int(),
+});
+export type VideoSinkStatus = z.infer<typeof VideoSinkStatus>;

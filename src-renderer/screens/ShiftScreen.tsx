@@ -6,6 +6,7 @@ import { attempt } from '../state/actions';
 import { useReceipt } from '../state/receipt';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
+import { VideoSettingsLink } from './settings/VideoSettingsLink';
 
 export function SummaryTable({ summary }: { summary: ShiftSummary }) {
   const { t } = useTranslation();
@@ -66,6 +67,7 @@ export function ShiftScreen() {
           <button type="button" className="btn btn-primary btn-xl btn-block" onClick={open} data-testid="shift-open" data-autofocus autoFocus>
             {t('shift.open')}
           </button>
+          <VideoSettingsLink />
         </div>
       </main>
     );
@@ -82,6 +84,7 @@ export function ShiftScreen() {
           <button type="button" className="btn btn-danger" onClick={() => openDialog({ kind: 'closeShift' })} data-testid="shift-close">{t('shift.close')}</button>
           <button type="button" className="btn btn-primary" onClick={() => setView('sale')} data-testid="shift-to-sale" autoFocus>{t('shift.toSale')}</button>
         </div>
+        <VideoSettingsLink />
       </div>
     </main>
   );

@@ -14,6 +14,8 @@ import type { ReceiptHeader } from '../../store/receipt-repository';
 import type { SalesStore } from '../../store/sales-store';
 import { newId } from '../../store/ids';
 import type { Clock } from '../clock';
+import { posActor, posLine, type PosActor, type PosEventInput } from '../pos-events/pos-event';
+import { noPosEvents, type PosEventPublisher } from '../pos-events/pos-event-stream';
 import type { ShiftService } from '../shift/shift-service';
 
 /** Open plus parked receipts a lane may hold at once: beyond this something is wrong at the till. */
@@ -27,6 +29,8 @@ export class SaleService {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly scaleLabelRules: () => readonly ScaleLabelRule[],
+    /** Loss-prevention event stream: published after each commit, never inside a transaction. */
+    private readonly posEvents: PosEventPublisher = noPosEvents,
   ) {}
 
   /** The receipt on screen; creates one when there is none. Never piles up empty receipts. */
@@ -43,6 +47,7 @@ export class SaleService {
       this.store.receipts.insert(header, at);
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.open', subjectId: header.id, details: {} });
     });
+    this.posEvents.publish({ kind: 'receipt.opened', at, cashier: posActor(actor), receiptId: header.id });
     return this.load(header);
   }
 
@@ -102,7 +107,9 @@ export class SaleService {
     checkLineLimits(line.priceKopecks, quantityMilli);
     const updated = withQuantity(line, quantityMilli);
     return this.commitLineChange(ctx, header, updated, 'receipt.setQuantity',
-      { lineId, from: line.quantityMilli, to: quantityMilli }, authorisedBy);
+      { lineId, from: line.quantityMilli, to: quantityMilli }, authorisedBy,
+      (at, position, by) => ({ kind: 'line.quantityChanged', at, cashier: posActor(ctx.actor!), receiptId: header.id,
+        line: posLine(updated, position), fromQuantityMilli: line.quantityMilli, authorisedBy: by }));
   }
 
   voidLine(ctx: CallContext, receiptId: string, lineId: string): Receipt {
@@ -110,7 +117,8 @@ export class SaleService {
     const line = this.line(header.id, lineId);
     if (line.voided) throw errors.invalidState('Строка уже сторнирована', 'The line is already voided');
     return this.commitLineChange(ctx, header, voided(line), 'receipt.voidLine',
-      { lineId, name: line.name, quantityMilli: line.quantityMilli, amountKopecks: line.amountKopecks }, ctx.authorisedBy ?? ctx.actor!);
+      { lineId, name: line.name, quantityMilli: line.quantityMilli, amountKopecks: line.amountKopecks }, ctx.authorisedBy ?? ctx.actor!,
+      (at, position, by) => ({ kind: 'line.voided', at, cashier: posActor(ctx.actor!), receiptId: header.id, line: posLine(line, position), authorisedBy: by }));
   }
 
   park(ctx: CallContext, receiptId: string): ReceiptSummary[] {
@@ -118,14 +126,16 @@ export class SaleService {
     if (header.status !== 'open') throw errors.invalidState('Чек нельзя отложить', 'This receipt cannot be parked', { status: header.status });
     const at = this.clock.nowIso();
     const lines = this.store.receipts.lines(header.id);
+    const empty = receiptTotals(lines).lineCount === 0;
     this.store.transaction(() => {
-      if (receiptTotals(lines).lineCount === 0) {
+      if (empty) {
         this.store.receipts.setStatus(header.id, 'cancelled', at); // an empty receipt is not worth parking
       } else {
         this.store.receipts.setStatus(header.id, 'parked', at);
       }
       this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: null, action: 'receipt.park', subjectId: header.id, details: {} });
     });
+    if (!empty) this.posEvents.publish({ kind: 'receipt.parked', at, cashier: posActor(ctx.actor!), receiptId: header.id });
     return this.store.receipts.active();
   }
 
@@ -144,6 +154,7 @@ export class SaleService {
       this.store.receipts.setStatus(header.id, 'open', at);
       this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: null, action: 'receipt.resume', subjectId: header.id, details: {} });
     });
+    this.posEvents.publish({ kind: 'receipt.resumed', at, cashier: posActor(ctx.actor!), receiptId: header.id });
     return this.changed(this.load({ ...header, status: 'open' }));
   }
 
@@ -166,6 +177,10 @@ export class SaleService {
       this.store.audit.append({ at, actorId: ctx.actor!.id, authorisedBy: authorisedBy.id === ctx.actor!.id ? null : authorisedBy.id,
         action: 'receipt.cancel', subjectId: header.id, details: { totalKopecks: totals.totalKopecks, lineCount: totals.lineCount } });
     });
+    const cashier = posActor(ctx.actor!);
+    const supervisor = authorisedBy.id === ctx.actor!.id ? null : posActor(authorisedBy);
+    if (supervisor) this.posEvents.publish({ kind: 'supervisor.override', at, cashier, supervisor, permission: 'sale.cancelReceipt', receiptId: header.id });
+    this.posEvents.publish({ kind: 'receipt.cancelled', at, cashier, receiptId: header.id, totalKopecks: totals.totalKopecks, lineCount: totals.lineCount, authorisedBy: supervisor });
   }
 
   /**
@@ -195,6 +210,12 @@ export class SaleService {
         details: { saleId: document.id, number: document.number, totalKopecks: totals.totalKopecks, tenderedKopecks, changeKopecks: tender.changeKopecks } });
       return document;
     });
+    const cashier = posActor(actor);
+    this.posEvents.publish({ kind: 'payment', at, cashier, receiptId: header.id, method: 'cash', amountKopecks: totals.totalKopecks,
+      tenderedKopecks, changeKopecks: tender.changeKopecks });
+    // No drawer driver yet: a cash payment is where the drawer opens (the driver will report the real kick).
+    this.posEvents.publish({ kind: 'drawer.opened', at, cashier, reason: 'payment' });
+    this.posEvents.publish({ kind: 'receipt.closed', at, cashier, receiptId: header.id, saleNumber: sale.number, totalKopecks: totals.totalKopecks, lineCount: totals.lineCount });
     return { sale, changeKopecks: tender.changeKopecks };
   }
 
@@ -232,7 +253,8 @@ export class SaleService {
       const merged = target.quantityMilli + quantity;
       checkLineLimits(target.priceKopecks, merged);
       const updated = withQuantity(target, merged);
-      return this.commitLineChange(ctx, header, updated, 'receipt.addLine', { productId: product.id, barcode, quantityMilli: quantity, source, merged: true }, actor);
+      return this.commitLineChange(ctx, header, updated, 'receipt.addLine', { productId: product.id, barcode, quantityMilli: quantity, source, merged: true }, actor,
+        (at, position) => ({ kind: 'line.added', at, cashier: posActor(actor), receiptId: header.id, line: posLine(updated, position), addedQuantityMilli: quantity }));
     }
     if (lines.length >= MAX_LINES_PER_RECEIPT) {
       throw errors.limit('В чеке слишком много строк', 'Too many lines on the receipt', { max: MAX_LINES_PER_RECEIPT });
@@ -247,11 +269,13 @@ export class SaleService {
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.addLine', subjectId: header.id,
         details: { lineId: line.id, productId: product.id, barcode, quantityMilli: quantity, amountKopecks: line.amountKopecks, source } });
     });
+    this.posEvents.publish({ kind: 'line.added', at, cashier: posActor(actor), receiptId: header.id, line: posLine(line, all.length), addedQuantityMilli: quantity });
     return this.changed(this.store.receipts.assemble(header, all, totals));
   }
 
   private commitLineChange(ctx: CallContext, header: ReceiptHeader, updated: ReceiptLine, action: string,
-    details: Record<string, unknown>, authorisedBy: User): Receipt {
+    details: Record<string, unknown>, authorisedBy: User,
+    posEvent: (at: string, position: number, supervisor: PosActor | null) => PosEventInput): Receipt {
     const actor = ctx.actor!;
     const at = this.clock.nowIso();
     const lines = this.store.receipts.lines(header.id).map((l) => (l.id === updated.id ? updated : l));
@@ -262,6 +286,12 @@ export class SaleService {
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: authorisedBy.id === actor.id ? null : authorisedBy.id,
         action, subjectId: header.id, details });
     });
+    const supervisor = authorisedBy.id === actor.id ? null : posActor(authorisedBy);
+    if (supervisor) {
+      const permission = action === 'receipt.voidLine' || action === 'receipt.setQuantity' ? 'sale.voidLine' : action;
+      this.posEvents.publish({ kind: 'supervisor.override', at, cashier: posActor(actor), supervisor, permission, receiptId: header.id });
+    }
+    this.posEvents.publish(posEvent(at, lines.findIndex((l) => l.id === updated.id) + 1, supervisor));
     return this.changed(this.store.receipts.assemble(header, lines, totals));
   }
 

@@ -6,6 +6,8 @@ import type { EventBus } from '../../app/event-bus';
 import { errors } from '../../app/errors';
 import type { SalesStore } from '../../store/sales-store';
 import type { Clock } from '../clock';
+import { posActor } from '../pos-events/pos-event';
+import { noPosEvents, type PosEventPublisher } from '../pos-events/pos-event-stream';
 import { hashPin } from './pin-hash';
 
 /** After this many wrong PINs in a row, logins pause (brute-forcing a 4-digit PIN must not be quick). */
@@ -21,6 +23,8 @@ export class SessionService implements AccessControl {
     private readonly laneSaltHex: string,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    /** Loss-prevention event stream: published after each commit. */
+    private readonly posEvents: PosEventPublisher = noPosEvents,
   ) {}
 
   verifyPin(pin: string): User | null {
@@ -55,10 +59,12 @@ export class SessionService implements AccessControl {
     const previous = session.user;
     session.user = user;
     session.locked = false;
+    const at = this.clock.nowIso();
     this.store.transaction(() => this.store.audit.append({
-      at: this.clock.nowIso(), actorId: user.id, authorisedBy: null, action: 'session.login', subjectId: session.id,
+      at, actorId: user.id, authorisedBy: null, action: 'session.login', subjectId: session.id,
       details: previous && previous.id !== user.id ? { replaced: previous.id } : {},
     }));
+    this.posEvents.publish({ kind: 'user.loggedIn', at, cashier: posActor(user), user: posActor(user) });
     this.events.emit('session.changed', { user, locked: false });
     return user;
   }
@@ -76,9 +82,11 @@ export class SessionService implements AccessControl {
     session.user = null;
     session.locked = false;
     if (user) {
+      const at = this.clock.nowIso();
       this.store.transaction(() => this.store.audit.append({
-        at: this.clock.nowIso(), actorId: user.id, authorisedBy: null, action: 'session.logout', subjectId: session.id, details: {},
+        at, actorId: user.id, authorisedBy: null, action: 'session.logout', subjectId: session.id, details: {},
       }));
+      this.posEvents.publish({ kind: 'user.loggedOut', at, cashier: posActor(user), user: posActor(user) });
     }
     this.events.emit('session.changed', { user: null, locked: false });
   }

@@ -5,9 +5,13 @@ import { errors } from '../../app/errors';
 import type { SalesStore } from '../../store/sales-store';
 import { newId } from '../../store/ids';
 import type { Clock } from '../clock';
+import { posActor } from '../pos-events/pos-event';
+import { noPosEvents, type PosEventPublisher } from '../pos-events/pos-event-stream';
 
 export class ShiftService {
-  constructor(private readonly store: SalesStore, private readonly events: EventBus, private readonly clock: Clock) {}
+  constructor(private readonly store: SalesStore, private readonly events: EventBus, private readonly clock: Clock,
+    /** Loss-prevention event stream: published after each commit. */
+    private readonly posEvents: PosEventPublisher = noPosEvents) {}
 
   current(): Shift | null {
     return this.store.shifts.current();
@@ -36,6 +40,7 @@ export class ShiftService {
       return this.store.shifts.byId(opened.id)!;
     });
     this.events.emit('shift.changed', { shift });
+    this.posEvents.publish({ kind: 'shift.opened', at, cashier: posActor(actor), shiftNumber: shift.number });
     return shift;
   }
 
@@ -58,13 +63,15 @@ export class ShiftService {
       return closed;
     });
     this.events.emit('shift.changed', { shift: null });
+    this.posEvents.publish({ kind: 'shift.closed', at, cashier: posActor(actor), salesCount: summary.salesCount,
+      salesTotalKopecks: summary.salesTotalKopecks, cashInDrawerKopecks: summary.cashInDrawerKopecks });
     return summary;
   }
 
   moveCash(actor: User, direction: 'in' | 'out', amountKopecks: number, comment: string): ShiftSummary {
     const shift = this.requireOpen();
     const at = this.clock.nowIso();
-    return this.store.transaction(() => {
+    const summary = this.store.transaction(() => {
       const current = this.summary(shift);
       if (direction === 'out' && amountKopecks > current.cashInDrawerKopecks) {
         throw errors.invalidState('В кассе нет такой суммы', 'There is not that much cash in the drawer',
@@ -76,5 +83,8 @@ export class ShiftService {
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: `cash.${direction}`, subjectId: move.id, details: { amountKopecks, comment } });
       return this.summary(shift);
     });
+    this.posEvents.publish({ kind: 'cash.moved', at, cashier: posActor(actor), direction, amountKopecks, comment });
+    this.posEvents.publish({ kind: 'drawer.opened', at, cashier: posActor(actor), reason: 'cashMove' });
+    return summary;
   }
 }
