@@ -30,6 +30,7 @@ Usage:
   prilavok bench sale [--receipts N] --json
   prilavok bench startup --skus N --json
   prilavok bench video --json
+  prilavok bench fiscal [--receipts N] [--baud N] --json
       Benchmarks: one JSON object on stdout (../shared/design/BENCHMARKS.md conventions).
 
 The data directory defaults to $PRILAVOK_DATA_DIR or the platform's app-data folder.

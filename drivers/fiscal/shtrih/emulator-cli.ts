@@ -1,20 +1,26 @@
 // `prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N]
-//  [--paper-reload-ms N]`. Prints `SHTRIH_READY <path-or-host:port>` once listening; stops on SIGTERM.
+//  [--paper-reload-ms N] [--baud N] [--pace]`. `--pace` makes every byte take its line time at --baud
+// (default 115 200) both ways and adds no processing time (for `prilavok bench fiscal`). Prints `SHTRIH_READY <path-or-host:port>` once listening; stops on SIGTERM.
 // SIGUSR1 loads paper at once. A power-cut fault ends the process (exit code 3) after the state is saved.
 import { createPtyPair, type PtyPair } from '../../transport/pty';
 import { parseTcpAddress } from '../../transport/tcp';
 import { ShtrihEmulator } from './emulator';
 import { FaultSpecError, parseFaultSpec } from './faults';
 
-const USAGE = 'usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N] [--paper-reload-ms N]\n';
+const USAGE = 'usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N] [--paper-reload-ms N]'
+  + ' [--baud N] [--pace]\n';
+/** Options that take no value. */
+const FLAGS = new Set(['--pace']);
 
 export interface CliIo { stdout: (line: string) => void; stderr: (line: string) => void }
 const processIo: CliIo = { stdout: (l) => process.stdout.write(l), stderr: (l) => process.stderr.write(l) };
 
 export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, stopSignal?: AbortSignal): Promise<number> {
   const args = new Map<string, string>();
+  const flags = new Set<string>();
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!;
+    if (FLAGS.has(key)) { flags.add(key.slice(2)); i--; continue; }
     const value = argv[i + 1];
     if (!key.startsWith('--') || value === undefined) { io.stderr(USAGE); return 2; }
     args.set(key.slice(2), value);
@@ -32,6 +38,12 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
   const tcp = tcpText !== undefined ? parseTcpAddress(tcpText) : null;
   if (tcpText !== undefined && !tcp) { io.stderr(`prilavok emulate shtrih: bad --tcp '${tcpText}'\n`); return 2; }
   const reload = args.get('paper-reload-ms');
+  const baudText = args.get('baud');
+  const baudRate = baudText === undefined ? 115_200 : Number(baudText);
+  if (!Number.isInteger(baudRate) || baudRate < 50 || baudRate > 4_000_000) {
+    io.stderr(`prilavok emulate shtrih: bad --baud '${baudText}'\n`);
+    return 2;
+  }
 
   let pty: PtyPair | null = null;
   let powerCut = false;
@@ -45,6 +57,8 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
       faults,
       seed: Number(args.get('seed') ?? 1),
       paperReloadMs: reload === undefined ? 2_000 : Number(reload),
+      baudRate,
+      pace: flags.has('pace'),
       onPowerCut: () => { powerCut = true; finish(3); },
     });
     io.stdout(`SHTRIH_READY ${pty ? ptyPath : emulator.address}\n`);

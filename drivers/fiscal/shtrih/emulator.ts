@@ -1,6 +1,7 @@
 // The Shtrih-M emulator's link side: it speaks the device half of the ENQ/ACK/NAK protocol
 // (reference §1.1) on a serial port (pty) or TCP, runs frames through ShtrihDevice and injects
 // faults. Over TCP it sends the extra 0xFF after the host's ACK, like real Ethernet/RNDIS registers.
+// With `pace` every byte takes its line time at `baudRate` both ways (emulator-pacing.ts), for benchmarks.
 import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ByteTransport } from '../../transport/byte-transport';
@@ -11,6 +12,7 @@ import { SHTRIH_ERROR } from './errors';
 import { ShtrihDevice } from './emulator-device';
 import { loadState, type EmulatorState } from './emulator-state';
 import { NO_FAULTS, seededRandom, type CommandTrigger, type FaultSpec } from './faults';
+import { pacedTransport, type PacedTransport } from './emulator-pacing';
 
 export type OneShotFault = 'drop-ack' | 'drop-frame' | 'bad-lrc' | 'late' | 'power-cut' | 'paper-out';
 
@@ -29,6 +31,13 @@ export interface EmulatorOptions {
   onPowerCut?: () => void;
   /** Optional initial state (tests); ignored when the state file exists. */
   initialState?: EmulatorState;
+  /** Line rate: the serial port's baud rate, and the rate `pace` keeps to. Default 115 200. */
+  baudRate?: number;
+  /**
+   * Every byte sent or received takes its line time at `baudRate` (10 bits per byte), and the device adds
+   * no processing time of its own: what a benchmark of the driver needs over a pty or a socket.
+   */
+  pace?: boolean;
 }
 
 /** Gives up on a frame whose bytes stop coming (the spec's inter-byte timeout, generously). */
@@ -42,17 +51,29 @@ class Session {
   private pending: Uint8Array | null = null;
   private lateTimer: NodeJS.Timeout | null = null;
   private readonly detach: () => void;
+  /** The line as the device sees it: the transport itself, or the same paced at the baud rate. */
+  private readonly line: ByteTransport;
+  private readonly paced: PacedTransport | null;
 
   constructor(private readonly emulator: ShtrihEmulator, readonly transport: ByteTransport) {
-    this.detach = transport.onData((chunk) => { for (const b of chunk) this.onByte(b); });
+    this.paced = emulator.pacing ? pacedTransport(transport, { baudRate: emulator.pacing.baudRate }) : null;
+    this.line = this.paced ?? transport;
+    this.detach = this.line.onData((chunk) => { for (const b of chunk) this.onByte(b); });
   }
 
   dispose(): void {
     this.detach();
     this.clearTimers();
+    this.paced?.discardPending();
+  }
+
+  /** Closes the line (and the pacing around it). */
+  close(): Promise<void> {
+    return this.line.close();
   }
 
   reset(): void {
+    this.paced?.discardPending();
     this.clearTimers();
     this.pending = null;
     this.phase = 'idle';
@@ -67,7 +88,7 @@ class Session {
   }
 
   private write(bytes: Uint8Array): void {
-    this.transport.write(bytes).catch(() => undefined);
+    this.line.write(bytes).catch(() => undefined);
   }
 
   private onByte(b: number): void {
@@ -171,8 +192,11 @@ export class ShtrihEmulator {
   private serial: ByteTransport | null = null;
   private paperTimer: NodeJS.Timeout | null = null;
   lateMs: number;
+  /** Set when the emulator paces its line (options.pace). */
+  readonly pacing: { baudRate: number } | null;
 
   private constructor(private readonly options: EmulatorOptions) {
+    this.pacing = options.pace ? { baudRate: options.baudRate ?? 115_200 } : null;
     this.faults = options.faults ?? NO_FAULTS;
     this.lateMs = this.faults.lateMs;
     this.random = seededRandom(options.seed ?? 1);
@@ -182,7 +206,7 @@ export class ShtrihEmulator {
   static async start(options: EmulatorOptions): Promise<ShtrihEmulator> {
     const em = new ShtrihEmulator(options);
     if (options.serialPath) {
-      em.serial = await openSerial({ path: options.serialPath });
+      em.serial = await openSerial({ path: options.serialPath, baudRate: options.baudRate ?? 115_200 });
       em.sessions.add(new Session(em, em.serial));
       em.address = options.serialPath;
     } else if (options.tcp) {
@@ -262,7 +286,7 @@ export class ShtrihEmulator {
     if (this.paperTimer) clearTimeout(this.paperTimer);
     for (const s of this.sessions) s.dispose();
     const closing: Promise<unknown>[] = [];
-    for (const s of this.sessions) closing.push(s.transport.close());
+    for (const s of this.sessions) closing.push(s.close());
     this.sessions.clear();
     if (this.serial) closing.push(this.serial.close());
     if (this.server) closing.push(new Promise((r) => this.server!.close(() => r(undefined))));

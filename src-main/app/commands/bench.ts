@@ -3,6 +3,7 @@ import { benchCatalog } from '../../store/catalog-bench';
 import { benchSale } from '../bench/sale-bench';
 import { benchStartup } from '../bench/startup-bench';
 import { benchVideo } from '../bench/video-bench';
+import { benchFiscal } from '../bench/fiscal-bench';
 import { option } from '../data-dir';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -19,8 +20,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     case 'sale': result = await benchSale({ receipts: int('receipts', 1000), linesPerReceipt: int('lines', 5) }); break;
     case 'startup': result = await benchStartup({ skus: int('skus', 1_000_000), runs: int('runs', 5) }); break;
     case 'video': result = await benchVideo({ samples: int('samples', 1000) }); break;
+    case 'fiscal': result = await benchFiscal({ lines: int('lines', 20), baud: int('baud', 115_200), registers: int('registers', 4), receipts: int('receipts', 50) }); break;
     default:
-      process.stderr.write('usage: prilavok bench catalog|sale|startup|video [options] --json\n');
+      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal [options] --json\n');
       return 2;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -12,7 +12,7 @@ export async function emulateCommand(argv: string[]): Promise<number> {
       return runVideoReceiver(device, rest);
     }
     default:
-      process.stderr.write('usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC]\n'
+      process.stderr.write('usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--baud N --pace]\n'
         + '       prilavok emulate trassir|axxon|textfeed --port N [--host 127.0.0.1] [--udp]\n');
       return 2;
   }
