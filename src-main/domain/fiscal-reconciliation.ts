@@ -11,8 +11,14 @@ export interface JournalledJob {
   fnSerial: string;
   /** Last fiscal document number on the FN when the job started. */
   fdBefore: number;
-  /** What the document must show to be ours. */
-  expect: { documentType: 'receipt'; calculationSign: number; totalKopecks: number };
+  /** What the document must show to be ours: a receipt by sign and total, a shift document by its type. */
+  expect: { documentType: 'receipt'; calculationSign: number; totalKopecks: number } | { documentType: 'shiftOpen' | 'shiftClose' };
+}
+
+function isOurs(expect: JournalledJob['expect'], d: FiscalDocumentFacts): boolean {
+  if (d.documentType !== expect.documentType) return false;
+  if (expect.documentType !== 'receipt') return true;
+  return d.calculationSign === expect.calculationSign && d.totalKopecks === expect.totalKopecks;
 }
 
 export interface FiscalDocumentFacts {
@@ -62,9 +68,7 @@ export function reconcile(job: JournalledJob, facts: RegisterFacts): Reconciliat
   }
   const ours = facts.documentsSince.filter((d) =>
     d.fdNumber > job.fdBefore && d.fdNumber <= facts.lastFd
-    && d.documentType === job.expect.documentType
-    && d.calculationSign === job.expect.calculationSign
-    && d.totalKopecks === job.expect.totalKopecks);
+    && isOurs(job.expect, d));
   if (ours.length === 1) {
     if (facts.receiptOpen) {
       // Our document exists and yet a receipt is open: someone else started one. Not ours to cancel.

@@ -126,4 +126,66 @@ export const salesMigrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'fiscal job journal and batch steps',
+    up(db) {
+      // SQLite cannot widen a CHECK: fiscal_jobs is rebuilt with the journal columns (ARCHITECTURE §5).
+      // Jobs v1 left 'in_progress' were never journalled (nothing ran them): a person must look.
+      db.exec(`
+        CREATE TABLE fiscal_jobs_v2 (
+          id          TEXT PRIMARY KEY,
+          sale_id     TEXT UNIQUE REFERENCES sales(id),   -- null for jobs the lane asks for (shift, reports, cash)
+          kind        TEXT NOT NULL CHECK (kind IN ('sale','open_shift','close_shift','x_report','cash_in','cash_out')),
+          state       TEXT NOT NULL CHECK (state IN ('pending','preparing','sending','reconciling','done','manual')),
+          payload     TEXT NOT NULL,      -- JSON: what to fiscalise
+          payload_hash TEXT NOT NULL,
+          created_at  TEXT NOT NULL,
+          updated_at  TEXT NOT NULL,
+          register_id TEXT,               -- the register the job started on; it stays there until reconciled
+          fn_serial   TEXT,               -- FN serial read before the job's first fiscal byte
+          fd_before   INTEGER,            -- last FD number on that FN before the first fiscal byte
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          last_error  TEXT,               -- JSON {code, message: {ru, en}, details}
+          next_attempt_at TEXT,
+          manual_reason TEXT,             -- why a supervisor must look
+          fd_number   INTEGER,            -- the job's fiscal document
+          fiscal_sign TEXT,
+          document_at TEXT,               -- the document's date-time as the register reports it
+          document    TEXT,               -- JSON: the document as read back from the FN
+          CHECK (kind <> 'sale' OR sale_id IS NOT NULL)
+        ) STRICT;
+        INSERT INTO fiscal_jobs_v2 (id, sale_id, kind, state, payload, payload_hash, created_at, updated_at, manual_reason)
+          SELECT id, sale_id, kind,
+                 CASE state WHEN 'in_progress' THEN 'manual' WHEN 'failed' THEN 'manual' ELSE state END,
+                 payload, payload_hash, created_at, updated_at,
+                 CASE state WHEN 'in_progress' THEN 'started before the fiscal journal existed; check the register'
+                            WHEN 'failed' THEN 'failed before the fiscal journal existed' END
+          FROM fiscal_jobs;
+        DROP TABLE fiscal_jobs;
+        ALTER TABLE fiscal_jobs_v2 RENAME TO fiscal_jobs;
+        CREATE INDEX fiscal_jobs_queue ON fiscal_jobs(created_at) WHERE state NOT IN ('done','manual');
+        -- One fiscal document belongs to at most one job: the database refuses a second claim.
+        CREATE UNIQUE INDEX fiscal_jobs_document ON fiscal_jobs(fn_serial, fd_number) WHERE fd_number IS NOT NULL;
+
+        -- A job is a list of steps with conditions on the register's state, run in order, stop on failure.
+        CREATE TABLE fiscal_job_steps (
+          job_id      TEXT NOT NULL REFERENCES fiscal_jobs(id),
+          position    INTEGER NOT NULL,
+          action      TEXT NOT NULL CHECK (action IN ('closeShift','openShift','receipt','xReport','cashIn','cashOut')),
+          condition   TEXT NOT NULL CHECK (condition IN ('always','shiftExpiring','shiftClosed','shiftOpen')),
+          state       TEXT NOT NULL CHECK (state IN ('pending','sending','done','skipped')),
+          fn_serial   TEXT,
+          fd_before   INTEGER,
+          fd_number   INTEGER,
+          fiscal_sign TEXT,
+          document_at TEXT,
+          error       TEXT,               -- JSON, the last failure of this step
+          updated_at  TEXT NOT NULL,
+          PRIMARY KEY (job_id, position)
+        ) STRICT;
+        CREATE INDEX fiscal_job_steps_document ON fiscal_job_steps(fn_serial, fd_number) WHERE fd_number IS NOT NULL;
+      `);
+    },
+  },
 ];

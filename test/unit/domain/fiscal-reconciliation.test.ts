@@ -58,3 +58,21 @@ describe('reconciling a fiscal job with the register', () => {
     }));
   });
 });
+
+describe('reconciling a shift step with the register', () => {
+  const shiftJob: JournalledJob = { fnSerial: job.fnSerial, fdBefore: 41, expect: { documentType: 'shiftOpen' } };
+  const opened: FiscalDocumentFacts = { fdNumber: 42, documentType: 'shiftOpen', calculationSign: null, totalKopecks: null, fiscalSign: '77' };
+
+  it('the shift-open document exists: done with it', () => {
+    expect(reconcile(shiftJob, facts({ lastFd: 42, documentsSince: [opened] }))).toEqual({ action: 'done', document: opened, continuePrint: false });
+  });
+
+  it('no document since: open the shift again', () => {
+    expect(reconcile(shiftJob, facts({}))).toEqual({ action: 'redo' });
+  });
+
+  it('a receipt is not a shift document: not ours', () => {
+    expect(reconcile(shiftJob, facts({ lastFd: 42, documentsSince: [ours(42)] }))).toEqual({ action: 'redo' });
+    expect(reconcile({ ...shiftJob, expect: { documentType: 'shiftClose' } }, facts({ lastFd: 42, documentsSince: [opened] }))).toEqual({ action: 'redo' });
+  });
+});

@@ -1,0 +1,50 @@
+// A closed sale as the register's receipt request: the FFD 1.2 tag values come from the domain
+// (fiscalReceiptFromSale); this only translates them to the device-neutral driver interface.
+import type { Sale, VatRate } from '../../contract';
+import {
+  CALCULATION_SIGN, MEASURE_TAG_2108, TAX_SYSTEM, VAT_TAG_1199, fiscalReceiptFromSale, paymentsBalance,
+  type FiscalReceipt, type FiscalSettings,
+} from '../../domain/fiscal-receipt';
+import type { CalculationSign, MeasureUnit, ReceiptRequest, TaxSystem } from '../../../drivers/fiscal/fiscal-register';
+
+const invert = <K extends string>(m: Record<K, number>): Map<number, K> => new Map(Object.entries(m).map(([k, v]) => [v as number, k as K]));
+const SIGN_NAME = invert<CalculationSign>(CALCULATION_SIGN as Record<CalculationSign, number>);
+const TAX_NAME = invert<TaxSystem>(TAX_SYSTEM as Record<TaxSystem, number>);
+const VAT_NAME = invert<VatRate>(VAT_TAG_1199);
+const UNIT_NAME: Map<number, MeasureUnit> = new Map(Object.entries(MEASURE_TAG_2108).map(([unit, tag]) => [tag, unit === 'piece' ? 'piece' : unit as MeasureUnit]));
+
+export interface SaleReceipt {
+  receipt: FiscalReceipt;
+  request: ReceiptRequest;
+}
+
+/** Throws an Error with the reason when the sale cannot be a receipt (the job is then parked). */
+export function receiptForSale(sale: Sale, settings: FiscalSettings): SaleReceipt {
+  const receipt = fiscalReceiptFromSale(sale, settings);
+  if (receipt.items.length === 0) throw new Error('the sale has no lines');
+  if (!paymentsBalance(receipt)) throw new Error('the payments do not cover the total exactly');
+  const sign = SIGN_NAME.get(receipt.sign);
+  const taxSystem = TAX_NAME.get(receipt.taxSystem);
+  if (!sign || !taxSystem) throw new Error('unknown calculation sign or tax system');
+  const request: ReceiptRequest = {
+    sign,
+    taxSystem,
+    items: receipt.items.map((item) => {
+      const vat = VAT_NAME.get(item.vatTag);
+      if (!vat) throw new Error(`unknown VAT tag ${item.vatTag}`);
+      return {
+        name: item.name, quantityMilli: item.quantityMilli, priceKopecks: item.priceKopecks, amountKopecks: item.amountKopecks,
+        vat, vatKopecks: item.vatKopecks, paymentMethod: item.paymentMethod, itemType: item.itemType,
+        unit: UNIT_NAME.get(item.measure) ?? 'piece',
+      };
+    }),
+    payments: {
+      cashKopecks: receipt.payments.cashKopecks, electronicKopecks: receipt.payments.electronicKopecks,
+      prepaymentKopecks: receipt.payments.prepaymentKopecks, postpaymentKopecks: receipt.payments.postpaymentKopecks,
+      counterProvisionKopecks: receipt.payments.considerationKopecks,
+    },
+    cashier: { name: receipt.cashierName, ...(receipt.cashierInn ? { inn: receipt.cashierInn } : {}) },
+    ...(receipt.buyerContact ? { buyerContact: receipt.buyerContact } : {}),
+  };
+  return { receipt, request };
+}
