@@ -10,7 +10,10 @@ import { SessionService } from '../services/session/session-service';
 import { ShiftService } from '../services/shift/shift-service';
 import { PosEventStream } from '../services/pos-events/pos-event-stream';
 import { VideoExportService, type VideoExportOptions } from '../services/video/video-export-service';
+import { FiscalService } from '../services/fiscal/fiscal-service';
+import { DEFAULT_FISCAL_SETTINGS, FiscalServiceSettings } from '../services/fiscal/fiscal-settings';
 import { CatalogStore } from '../store/catalog-store';
+import { setUpFiscalRegister, type FiscalRegisterConfig, type FiscalRegisterSetup } from './fiscal-register-setup';
 import { SalesStore } from '../store/sales-store';
 import { seedDemoLane } from './demo-seed';
 import { Dispatcher, type Session } from './dispatcher';
@@ -28,12 +31,17 @@ export interface CreateAppOptions {
   clock?: Clock;
   /** Video export tuning (tests shorten the reconnect backoff, benchmarks watch deliveries). */
   video?: VideoExportOptions;
+  /**
+   * The fiscal register: a port, or the demo's in-process emulator. Absent: no register is driven and
+   * closed sales keep their pending fiscal jobs (tests that look at the sale path alone).
+   */
+  fiscal?: FiscalRegisterConfig;
 }
 
 export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
-  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream };
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null };
 }
 
 export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
@@ -42,6 +50,8 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
   const sales = SalesStore.open(join(options.dataDir, 'sales.sqlite'));
   let catalog: CatalogStore | null = null;
   let video: VideoExportService | null = null;
+  let register: FiscalRegisterSetup | null = null;
+  let fiscal: FiscalService | null = null;
   try {
     catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
     if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
@@ -63,14 +73,29 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     video = VideoExportService.open({ store: sales, stream: posEvents, clock, laneId: identity.laneId, dataDir: options.dataDir }, options.video);
     video.start();
     const videoExport = video;
-    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport });
+
+    if (options.fiscal) {
+      register = await setUpFiscalRegister(options.fiscal, options.dataDir);
+      const fiscalSettings = sales.settings.get(SETTINGS_KEYS.fiscal, FiscalServiceSettings, DEFAULT_FISCAL_SETTINGS);
+      fiscal = new FiscalService({ journal: sales.fiscalJournal, connect: register.connect, clock, settings: () => fiscalSettings }, { registerId: 'main' });
+      const fiscalService = fiscal;
+      // A closed sale leaves a pending job; the service picks it up without the sale waiting for it.
+      posEvents.subscribe((event) => { if (event.kind === 'receipt.closed') fiscalService.kick(); });
+      fiscal.on((event) => {
+        if (event.type === 'fiscal.jobDone' || event.type === 'fiscal.jobParked') events.emit('fiscal.changed', { jobId: event.jobId, saleId: event.saleId });
+      });
+      fiscal.start();
+    }
+    const fiscalService = fiscal;
+    const registerSetup = register;
+    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService });
     const dispatcher = new Dispatcher(handlers, session);
     const sessions = new Set<Session>();
     const catalogStore = catalog;
 
     return {
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
-      services: { session, shift, sale, video: videoExport, posEvents },
+      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService },
       newSession() {
         const s: Session = { id: randomUUID(), user: null, locked: false };
         sessions.add(s);
@@ -80,12 +105,16 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
         sessions.delete(s);
       },
       async close() {
+        await fiscalService?.stop();
+        await registerSetup?.close();
         await videoExport.close();
         catalogStore.close();
         sales.close();
       },
     };
   } catch (error) {
+    await fiscal?.stop();
+    await register?.close();
     await video?.close();
     catalog?.close();
     sales.close();

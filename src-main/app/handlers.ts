@@ -4,6 +4,8 @@ import type { SaleService } from '../services/sale/sale-service';
 import type { SessionService } from '../services/session/session-service';
 import type { ShiftService } from '../services/shift/shift-service';
 import type { VideoExportService } from '../services/video/video-export-service';
+import type { FiscalService } from '../services/fiscal/fiscal-service';
+import { fiscalStatus, requireFiscal } from './fiscal-calls';
 import type { CatalogRepository } from '../store/catalog-repository';
 import type { LaneInfo, LayoutConfig } from '../contract';
 
@@ -15,6 +17,8 @@ export interface Services {
   sale: SaleService;
   catalog: CatalogRepository;
   video: VideoExportService;
+  /** Null where the lane drives no register (the sale path still leaves pending jobs). */
+  fiscal: FiscalService | null;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -52,6 +56,11 @@ export function createHandlers(s: Services): Handlers {
     'shift.open': (ctx) => s.shift.open(ctx.actor!),
     'shift.close': (ctx) => s.shift.close(ctx.actor!),
     'cash.move': (ctx, req) => s.shift.moveCash(ctx.actor!, req.direction, req.amountKopecks, req.comment),
+
+    'fiscal.status': () => fiscalStatus(s.fiscal),
+    'fiscal.xReport': () => ({ jobId: requireFiscal(s.fiscal).request('x_report') }),
+    'fiscal.zReport': () => ({ jobId: requireFiscal(s.fiscal).request('close_shift') }),
+    'fiscal.retryJob': (_ctx, req) => ({ released: requireFiscal(s.fiscal).retryManual(req.jobId) }),
 
     'video.listSinks': () => s.video.list(),
     'video.saveSink': (ctx, req) => ({ sink: s.video.save(ctx.actor!, req.sink) }),

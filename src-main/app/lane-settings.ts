@@ -49,4 +49,5 @@ export const SETTINGS_KEYS = {
   wedge: 'wedge',
   scaleLabelRules: 'scaleLabelRules',
   pinSalt: 'pinSalt',
+  fiscal: 'fiscal',
 } as const;

@@ -149,7 +149,7 @@ async function runBrowserMode(options: StartOptions, io: StartIo): Promise<numbe
 
   let app: PosApp;
   try {
-    app = await createApp({ dataDir: options.dataDir, demo: true });
+    app = await createApp({ dataDir: options.dataDir, demo: true, fiscal: 'demo-emulator' });
   } catch (error) {
     io.stderr(`prilavok start: cannot open the data in ${options.dataDir}: ${(error as Error).message}`);
     return 1;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Access } from './permissions';
 import {
   Id, LaneInfo, LayoutConfig, NonNegativeKopecks, Product, QuantityMilli, Receipt, ReceiptSummary,
-  Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
+  FiscalStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
 } from './model';
 
 const Empty = z.object({}).strict();
@@ -55,6 +55,13 @@ export const calls = {
   'cash.move': call('cash.move', z.object({
     direction: z.enum(['in', 'out']), amountKopecks: NonNegativeKopecks.min(1), comment: z.string().max(200).default(''),
   }).strict(), ShiftSummary),
+
+  // The fiscal register: status for everyone at the lane; reports and releasing parked jobs for a supervisor.
+  // Reports are queued as fiscal jobs (they run after the receipts before them); the answer is the job id.
+  'fiscal.status': call('session', Empty, FiscalStatus),
+  'fiscal.xReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
+  'fiscal.zReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
+  'fiscal.retryJob': call('fiscal.reports', z.object({ jobId: Id }).strict(), z.object({ released: z.boolean() })),
 
   // Video-surveillance export: configuration is the administrator's (catalog.manage = lane configuration).
   'video.listSinks': call('catalog.manage', Empty, z.object({ sinks: z.array(VideoSinkConfig), status: z.array(VideoSinkStatus) })),

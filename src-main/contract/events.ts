@@ -6,6 +6,8 @@ export const events = {
   'receipt.changed': z.object({ receipt: Receipt }),
   'session.changed': z.object({ user: User.nullable(), locked: z.boolean() }),
   'shift.changed': z.object({ shift: Shift.nullable() }),
+  /** A fiscal job finished or was parked for a person: the journal and the shift screen refresh. */
+  'fiscal.changed': z.object({ jobId: z.string(), saleId: z.string().nullable() }),
 } as const;
 
 export type Events = typeof events;

@@ -130,8 +130,25 @@ export const Sale = z.object({
   changeKopecks: NonNegativeKopecks,
   /** Fiscalisation is done by the fiscal service from a pending job; nothing fiscal is invented here. */
   fiscalState: z.enum(FISCAL_STATES),
+  /** The fiscal document the register made for this sale, once it exists (read back from the FN). */
+  fiscalDocument: z.object({ fnSerial: z.string(), fdNumber: z.number().int(), fiscalSign: z.string(), dateTime: z.string().nullable() }).nullable().optional(),
 });
 export type Sale = z.infer<typeof Sale>;
+
+/** What the fiscal register and its job queue look like, for the shift screen and warnings. */
+export const FiscalStatus = z.object({
+  configured: z.boolean(),
+  connected: z.boolean(),
+  queueLength: z.number().int(),
+  oldestQueuedAt: IsoTime.nullable(),
+  manualJobs: z.array(z.object({ id: Id, kind: z.string(), saleId: Id.nullable(), reason: z.string(), createdAt: IsoTime })),
+  lastError: LocalizedText.nullable(),
+  shift: z.object({ open: z.boolean(), expired: z.boolean(), openedAt: z.string().nullable(), closesBy: z.string().nullable() }).nullable(),
+  paperOut: z.boolean().nullable(),
+  ofd: z.object({ unsentCount: z.number().int(), oldestUnsentAt: z.string().nullable(), oldestUnsentAgeMs: z.number().nullable() }).nullable(),
+  fn: z.object({ serial: z.string(), lastFd: z.number().int(), warnings: z.array(z.string()) }).nullable(),
+});
+export type FiscalStatus = z.infer<typeof FiscalStatus>;
 
 export const SaleSummary = z.object({
   id: Id,

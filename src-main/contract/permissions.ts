@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'cash.move',            // cash in / cash out
   'journal.view',         // sales journal and shift summary
   'catalog.manage',       // import catalog, edit configuration
+  'fiscal.reports',       // X and Z reports, releasing a fiscal job parked for a person
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -55,7 +55,7 @@ async function start(): Promise<void> {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
   });
 
-  posApp = await createApp({ dataDir: app.getPath('userData'), demo: shell.demo });
+  posApp = await createApp({ dataDir: app.getPath('userData'), demo: shell.demo, ...(shell.demo ? { fiscal: 'demo-emulator' as const } : {}) });
   ipcMain.handle(CALL_CHANNEL, onCall);
   posApp.events.subscribe((event, payload) => {
     for (const window of BrowserWindow.getAllWindows()) {

@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Sale, SaleSummary } from '../contract';
 
-interface SaleRow { document: string; fiscal_state: string | null }
+interface SaleRow {
+  document: string;
+  fiscal_state: string | null;
+  fn_serial: string | null;
+  fd_number: number | null;
+  fiscal_sign: string | null;
+  document_at: string | null;
+}
 
 export class SaleRepository {
   private readonly insertStmt: Statement<[string, string, number, string, string, string, number, number, string]>;
@@ -17,7 +24,8 @@ export class SaleRepository {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertJobStmt = db.prepare(`INSERT INTO fiscal_jobs
       (id, sale_id, kind, state, payload, payload_hash, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`);
-    const select = `SELECT s.document, j.state AS fiscal_state FROM sales s LEFT JOIN fiscal_jobs j ON j.sale_id = s.id`;
+    const select = `SELECT s.document, j.state AS fiscal_state, j.fn_serial, j.fd_number, j.fiscal_sign, j.document_at
+      FROM sales s LEFT JOIN fiscal_jobs j ON j.sale_id = s.id`;
     this.byIdStmt = db.prepare(`${select} WHERE s.id = ?`);
     this.journalStmt = db.prepare(`${select} WHERE s.number < ? ORDER BY s.number DESC LIMIT ?`);
   }
@@ -50,8 +58,12 @@ export class SaleRepository {
   }
 }
 
+/** The sale as closed, with what the fiscal service has since learned: 'failed' = parked for a person. */
 function withFiscalState(row: SaleRow): Sale {
   const sale = JSON.parse(row.document) as Sale;
-  const state = row.fiscal_state === 'done' ? 'done' : row.fiscal_state === 'failed' ? 'failed' : 'pending';
-  return { ...sale, fiscalState: state };
+  const state = row.fiscal_state === 'done' ? 'done' : row.fiscal_state === 'manual' ? 'failed' : 'pending';
+  const fiscalDocument = state === 'done' && row.fd_number !== null && row.fiscal_sign !== null && row.fn_serial !== null
+    ? { fnSerial: row.fn_serial, fdNumber: row.fd_number, fiscalSign: row.fiscal_sign, dateTime: row.document_at }
+    : null;
+  return { ...sale, fiscalState: state, fiscalDocument };
 }

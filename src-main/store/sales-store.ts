@@ -10,6 +10,7 @@ import { SaleRepository } from './sale-repository';
 import { SettingsRepository } from './settings-repository';
 import { ShiftRepository } from './shift-repository';
 import { UserRepository } from './user-repository';
+import { FiscalJournal } from './fiscal-journal';
 
 export class SalesStore {
   readonly users: UserRepository;
@@ -20,6 +21,7 @@ export class SalesStore {
   readonly sales: SaleRepository;
   readonly outbox: Outbox;
   readonly audit: AuditLog;
+  readonly fiscalJournal: FiscalJournal;
 
   private constructor(private readonly db: Database) {
     this.users = new UserRepository(db);
@@ -30,6 +32,7 @@ export class SalesStore {
     this.sales = new SaleRepository(db);
     this.outbox = new Outbox(db);
     this.audit = new AuditLog(db);
+    this.fiscalJournal = new FiscalJournal(db);
   }
 
   static open(file: string): SalesStore {

@@ -4,7 +4,7 @@ import type { SaleSummary } from '../../src-main/contract';
 import { formatMoney, formatTime } from '../format/money';
 import { attempt } from '../state/actions';
 import { useUi } from '../state/ui';
-import { call } from '../transport/pos';
+import { call, subscribe } from '../transport/pos';
 
 const PAGE = 50;
 
@@ -38,6 +38,15 @@ export function JournalScreen() {
   }), []);
 
   useEffect(() => { void load(); }, [load]);
+
+  // The register fiscalises sales after they close: a row's fiscal state follows without a reload.
+  useEffect(() => subscribe('fiscal.changed', ({ saleId }) => {
+    if (!saleId) return;
+    void attempt(async () => {
+      const sale = await call('sales.get', { saleId });
+      setSales((rows) => rows.map((row) => (row.id === saleId ? { ...row, fiscalState: sale.fiscalState } : row)));
+    });
+  }), []);
 
   const open = (id: string) => void attempt(async () => {
     const sale = await call('sales.get', { saleId: id });

@@ -7,6 +7,7 @@ import { useReceipt } from '../state/receipt';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import { VideoSettingsLink } from './settings/VideoSettingsLink';
+import { FiscalRegisterPanel } from './FiscalRegisterPanel';
 
 export function SummaryTable({ summary }: { summary: ShiftSummary }) {
   const { t } = useTranslation();
@@ -84,6 +85,7 @@ export function ShiftScreen() {
           <button type="button" className="btn btn-danger" onClick={() => openDialog({ kind: 'closeShift' })} data-testid="shift-close">{t('shift.close')}</button>
           <button type="button" className="btn btn-primary" onClick={() => setView('sale')} data-testid="shift-to-sale" autoFocus>{t('shift.toSale')}</button>
         </div>
+        <FiscalRegisterPanel />
         <VideoSettingsLink />
       </div>
     </main>

@@ -54,6 +54,11 @@ export function ReceiptPreview({ sale, afterPayment }: { sale: Sale; afterPaymen
         <p className="paper-row"><span>{t('preview.change')}</span><span data-testid="preview-change-line">{formatMoney(sale.changeKopecks, lang)}</span></p>
         <hr />
         <p className={`paper-center fiscal fiscal-${sale.fiscalState}`} data-testid="preview-fiscal">{t('preview.fiscal', { state: t(`fiscal.${sale.fiscalState}`) })}</p>
+        {sale.fiscalDocument && (
+          <p className="paper-center" data-testid="preview-fiscal-document">
+            {t('preview.fiscalDocument', { fn: sale.fiscalDocument.fnSerial, fd: sale.fiscalDocument.fdNumber, fp: sale.fiscalDocument.fiscalSign })}
+          </p>
+        )}
       </article>
     </Modal>
   );

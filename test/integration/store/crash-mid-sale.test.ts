@@ -47,7 +47,7 @@ for (let i = 0; ; i++) {
 beforeAll(async () => {
   const entry = join(work, 'child-src.mjs');
   writeFileSync(entry, CHILD_SOURCE);
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: childScript, external: ['better-sqlite3'],
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: childScript, external: ['better-sqlite3', 'serialport', '@serialport/*'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }, logLevel: 'error',
     nodePaths: [join(process.cwd(), 'node_modules')] });
 });

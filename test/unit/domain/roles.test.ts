@@ -11,6 +11,7 @@ const TABLE: Record<Permission, Record<Role, boolean>> = {
   'cash.move': { cashier: true, supervisor: true, administrator: true },
   'journal.view': { cashier: true, supervisor: true, administrator: true },
   'catalog.manage': { cashier: false, supervisor: false, administrator: true },
+  'fiscal.reports': { cashier: false, supervisor: true, administrator: true },
 };
 
 describe('roles', () => {

@@ -1,0 +1,49 @@
+// A cash sale in the UI becomes a fiscal document on the demo register (the Shtrih-M emulator the
+// demo lane starts), and the supervisor's X report goes through the same register.
+import type { Page } from '@playwright/test';
+import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
+import { expect, test } from './fixtures';
+
+async function login(page: Page, pin: string) {
+  await expect(page.getByTestId('login-screen')).toBeVisible();
+  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
+  await page.getByTestId('login-pin-submit').click();
+}
+
+test('a cash sale is fiscalised on the register and the X report needs a supervisor', async ({ page, app }) => {
+  await page.goto(app.url);
+  await login(page, '1111');
+  await expect(page.getByTestId('shift-screen')).toBeVisible();
+  await page.getByTestId('shift-open').click();
+  await expect(page.getByTestId('sale-screen')).toBeVisible();
+
+  await page.getByTestId('barcode-input').click();
+  await page.keyboard.type(DEMO_BARCODES.bread, { delay: 40 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('receipt-line')).toHaveCount(1);
+  await page.keyboard.press('F6');
+  await page.getByTestId('payment-exact').click();
+  await expect(page.getByTestId('receipt-preview')).toBeVisible();
+  await page.getByTestId('preview-done').click();
+
+  // The journal shows the sale fiscalised, and its receipt carries FN, FD and fiscal sign.
+  await page.keyboard.press('F9');
+  await expect(page.getByTestId('journal-row')).toHaveCount(1);
+  await expect(page.getByTestId('journal-row').first()).toContainText('выполнена', { timeout: 20_000 });
+  await page.getByTestId('journal-row').first().click();
+  await expect(page.getByTestId('preview-fiscal-document')).toContainText(/ФН \d+ · ФД № \d+ · ФП \d+/);
+  await page.keyboard.press('Escape');
+
+  // The shift screen shows the register; the cashier's X report asks for a supervisor's PIN.
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('fiscal-register')).toBeVisible();
+  await expect(page.getByTestId('fiscal-link')).toHaveText('На связи', { timeout: 15_000 });
+  await expect(page.getByTestId('fiscal-fn')).toContainText('последний ФД №');
+  await page.getByTestId('fiscal-x-report').click();
+  await expect(page.getByTestId('override-dialog')).toBeVisible();
+  for (const digit of '9999') await page.getByTestId(`override-pin-pad-${digit}`).click();
+  await page.getByTestId('override-pin-submit').click();
+  await expect(page.getByTestId('override-dialog')).toBeHidden();
+  await expect(page.getByText('Отчёт поставлен в очередь регистратора')).toBeVisible();
+  await page.screenshot({ path: 'test-results/shift-fiscal.png' });
+});

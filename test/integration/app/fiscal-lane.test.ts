@@ -1,0 +1,66 @@
+// The lane with its demo fiscal register: a cash sale becomes a fiscal document without the sale
+// waiting for it; reports are a supervisor's; the register's state is visible at the lane.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEMO_BARCODES } from '../../../src-main/store/catalog-generator';
+import { login, openLane, type TestLane } from '../../helpers/lane';
+
+let lane: TestLane;
+beforeEach(async () => { lane = await openLane({ fiscal: 'demo-emulator' }); });
+afterEach(async () => { await lane.close(); });
+
+async function sell(cashier: Awaited<ReturnType<typeof login>>) {
+  const receipt = await lane.ok(cashier, 'receipt.open', {});
+  await lane.ok(cashier, 'receipt.scan', { receiptId: receipt.id, code: DEMO_BARCODES.bread, source: 'scanner' });
+  const { sale } = await lane.ok(cashier, 'receipt.payCash', { receiptId: receipt.id, tenderedKopecks: 10000 });
+  return sale;
+}
+
+describe('a lane with a fiscal register', () => {
+  it('a cash sale becomes exactly one fiscal document, stored with the sale', async () => {
+    const cashier = await login(lane, '1111');
+    await lane.ok(cashier, 'shift.open', {});
+    const sale = await sell(cashier);
+    expect(sale.fiscalState).toBe('pending'); // the sale never waits for the register
+    const changed: unknown[] = [];
+    lane.app.events.subscribe((event, payload) => { if (event === 'fiscal.changed') changed.push(payload); });
+    await vi.waitFor(async () => expect((await lane.ok(cashier, 'sales.get', { saleId: sale.id })).fiscalState).toBe('done'), { timeout: 15_000 });
+    const fiscalised = await lane.ok(cashier, 'sales.get', { saleId: sale.id });
+    expect(fiscalised.fiscalDocument).toMatchObject({ fdNumber: expect.any(Number), fiscalSign: expect.stringMatching(/^\d+$/) });
+    const second = await sell(cashier);
+    await vi.waitFor(async () => expect((await lane.ok(cashier, 'sales.get', { saleId: second.id })).fiscalState).toBe('done'), { timeout: 15_000 });
+    const next = await lane.ok(cashier, 'sales.get', { saleId: second.id });
+    expect(next.fiscalDocument.fdNumber).toBe(fiscalised.fiscalDocument.fdNumber + 1);
+    expect(changed.length).toBeGreaterThanOrEqual(2);
+    const status = await lane.ok(cashier, 'fiscal.status', {});
+    expect(status).toMatchObject({ configured: true, connected: true, queueLength: 0, manualJobs: [], fn: { lastFd: next.fiscalDocument.fdNumber } });
+    expect(status.shift).toMatchObject({ open: true });
+  });
+
+  it('X and Z reports are a supervisor’s; a cashier needs an override', async () => {
+    const cashier = await login(lane, '1111');
+    expect(await lane.call(cashier, 'fiscal.xReport', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { overridable: true } } });
+    const x = await lane.ok(cashier, 'fiscal.xReport', {}, { pin: '9999' });
+    expect(x.jobId).toMatch(/^[0-9a-f-]{36}$/);
+    const supervisor = await login(lane, '9999');
+    await lane.ok(supervisor, 'fiscal.zReport', {});
+    await vi.waitFor(async () => {
+      const s = await lane.ok(supervisor, 'fiscal.status', {});
+      expect(s.queueLength).toBe(0);
+      expect(s.manualJobs).toEqual([]);
+    }, { timeout: 15_000 });
+    expect(lane.app.sales.fiscalJournal.job(x.jobId)).toMatchObject({ state: 'done' });
+  });
+});
+
+describe('a lane without a fiscal register', () => {
+  it('says so instead of pretending', async () => {
+    const plain = await openLane();
+    try {
+      const supervisor = await login(plain, '9999');
+      expect(await plain.ok(supervisor, 'fiscal.status', {})).toMatchObject({ configured: false, connected: false });
+      expect(await plain.call(supervisor, 'fiscal.xReport', {})).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    } finally {
+      await plain.close();
+    }
+  });
+});
