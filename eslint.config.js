@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'test-results/**', 'playwright-report/**', 'hq/node_modules/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'test-results/**', 'playwright-report/**', 'hq/node_modules/**', 'hq/dist/**', 'hq-data/**', 'hq/hq-data/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,0 +1,15 @@
+// Bundles hq/src (and the lane contract it shares) into dist/cli.mjs. Database drivers stay external:
+// they load from hq/node_modules at run time. esbuild and zod come from the repository root.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external: ['pg', '@electric-sql/pglite', 'better-sqlite3'],
+  logLevel: 'warning',
+});

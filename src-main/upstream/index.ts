@@ -1,0 +1,5 @@
+// The lane's link to the head office: the outbox relay, the catalog puller, their HTTP client.
+export { OutboxRelay, type OutboxRelayOptions, type RelayOutbox, type RelayStatus, type RelayError, type RelayPassResult } from './outbox-relay';
+export { CatalogPuller, type CatalogPullerOptions, type CatalogPullResult } from './catalog-puller';
+export { HqClient, UpstreamError, type HqLinkConfig, type CatalogPage, type DocumentOut, type IngestReply, type UpstreamErrorKind } from './hq-client';
+export { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';

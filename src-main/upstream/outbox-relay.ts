@@ -1,0 +1,284 @@
+// The outbox relay: sends the lane's due outbox rows to the head office, in order, in batches, each
+// row's id being its idempotency key upstream (ARCHITECTURE.md §6, docs/upstream.md).
+//
+// Two kinds of failure, two kinds of waiting:
+// - The link (no answer, a cut or garbled answer, 502/503/504, a refused token) says nothing about
+//   the rows: the relay waits with exponential backoff and full jitter and touches no row. A lane
+//   offline for a week must catch up by itself, so an outage never parks anything.
+// - A refusal that names rows (a conflict, a schema error, a single row too large) parks exactly
+//   those rows at once with the reason; a 500 or a 400 counts an attempt against the first row of the
+//   batch (outbox.markFailed with a retry time) and parks it after maxAttempts. Parked rows are never
+//   dropped: they wait for the operator (Outbox.retry).
+// Nothing is marked sent unless the answer accounts for every row of the batch.
+import { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { HqClient, invalidDocuments, UpstreamError, type DocumentOut, type HqLinkConfig, type IngestReply } from './hq-client';
+
+/** The part of store/outbox.ts the relay uses. */
+export interface RelayOutbox {
+  due(limit: number, nowIso: string): { seq: number; id: string; type: string; aggregateId: string; payload: unknown; createdAt: string; attempts: number }[];
+  markSent(ids: readonly string[]): void;
+  markFailed(id: string, error: string, nextAttemptAtIso: string, maxAttempts: number): void;
+  counts(): { pending: number; parked: number };
+}
+
+export interface RelayError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface RelayStatus {
+  /** up: the last exchange succeeded; down: it failed on the link; unknown: nothing tried yet. */
+  link: 'unknown' | 'up' | 'down';
+  /** Rows waiting to be sent (not parked). */
+  backlog: number;
+  /** Rows waiting for the operator. */
+  parked: number;
+  lastError: RelayError | null;
+  lastSentAt: string | null;
+  /** When the relay will try next while the link is down. */
+  retryAt: string | null;
+  sending: boolean;
+}
+
+export interface OutboxRelayOptions extends HqLinkConfig {
+  outbox: RelayOutbox;
+  /** Rows per request; default 200. */
+  batchSize?: number;
+  /** Failed attempts after which a row is parked; default 10. */
+  maxAttempts?: number;
+  /** How often to look for due rows when nothing kicks the relay; default 15 s. */
+  intervalMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  now?: () => Date;
+  random?: () => number;
+  /** Called whenever the status changes (for the cashier's link indicator). */
+  onStatus?: (status: RelayStatus) => void;
+}
+
+export interface RelayPassResult {
+  sent: number;
+  parked: number;
+  failed: boolean;
+}
+
+export class OutboxRelay {
+  private readonly client: HqClient;
+  private readonly outbox: RelayOutbox;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly intervalMs: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  /** The one pass in flight: there is never a second (the in-process lock). */
+  private running: Promise<RelayPassResult> | null = null;
+  private again = false;
+  private started = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private abort = new AbortController();
+  /** Consecutive link failures, for the backoff. */
+  private linkFailures = 0;
+  /** Lowered after a 413, back to batchSize after a success. */
+  private currentBatch: number;
+  private state: Omit<RelayStatus, 'backlog' | 'parked' | 'sending'> = { link: 'unknown', lastError: null, lastSentAt: null, retryAt: null };
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.client = new HqClient(options);
+    this.outbox = options.outbox;
+    this.batchSize = Math.max(1, options.batchSize ?? 200);
+    this.currentBatch = this.batchSize;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 10);
+    this.intervalMs = options.intervalMs ?? 15_000;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Starts sending: now, then on every kick(), on linkChanged() and on the timer. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.abort = new AbortController();
+    this.kick();
+  }
+
+  /** Stops the timer and waits for the pass in flight (its request is aborted; nothing is lost). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.clearTimer();
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Something was written to the outbox (a sale closed): send soon, unless the link is backing off. */
+  kick(): void {
+    if (!this.started) return;
+    if (this.state.link === 'down' && this.timer) return;
+    this.trigger();
+  }
+
+  /** The network came back (or the settings changed): try now, whatever the backoff said. */
+  linkChanged(): void {
+    if (!this.started) return;
+    this.linkFailures = 0;
+    this.trigger();
+  }
+
+  /** Runs passes until nothing is due or one fails; resolves with the last pass. Used by tests and the bench. */
+  async runOnce(): Promise<RelayPassResult> {
+    while (this.running) await this.running.catch(() => undefined);
+    return this.pass();
+  }
+
+  status(): RelayStatus {
+    const c = this.outbox.counts();
+    return { ...this.state, backlog: c.pending, parked: c.parked, sending: this.running !== null };
+  }
+
+  private trigger(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.clearTimer();
+    void this.pass().finally(() => {
+      if (!this.started) return;
+      if (this.again) {
+        this.again = false;
+        this.trigger();
+      }
+    });
+  }
+
+  private pass(): Promise<RelayPassResult> {
+    const run = this.sendDue().finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    this.emit();
+    return run;
+  }
+
+  private async sendDue(): Promise<RelayPassResult> {
+    const result: RelayPassResult = { sent: 0, parked: 0, failed: false };
+    let delayMs = this.intervalMs;
+    try {
+      for (;;) {
+        const rows = this.outbox.due(this.currentBatch, this.now().toISOString());
+        if (rows.length === 0) break;
+        const outcome = await this.sendBatch(rows, result);
+        if (outcome === 'continue') continue;
+        result.failed = true;
+        delayMs = outcome.retryInMs;
+        break;
+      }
+    } finally {
+      this.schedule(delayMs);
+      this.emit();
+    }
+    return result;
+  }
+
+  private async sendBatch(rows: ReturnType<RelayOutbox['due']>, result: RelayPassResult): Promise<'continue' | { retryInMs: number }> {
+    const documents: DocumentOut[] = rows.map((r) => ({ id: r.id, seq: r.seq, type: r.type, aggregateId: r.aggregateId, createdAt: r.createdAt, payload: r.payload }));
+    const backlog = this.outbox.counts().pending;
+    let reply: IngestReply;
+    try {
+      reply = await this.client.postDocuments(documents, backlog, this.abort.signal);
+      checkAccountsForBatch(reply, documents);
+    } catch (error) {
+      const e = error instanceof UpstreamError ? error : new UpstreamError('link', 'upstream.unexpected', error instanceof Error ? error.message : String(error));
+      return this.handleFailure(e, rows, result);
+    }
+    const sent = [...reply.accepted, ...reply.duplicates];
+    this.outbox.markSent(sent);
+    const nowIso = this.now().toISOString();
+    for (const c of reply.conflicts) {
+      this.outbox.markFailed(c.id, `conflict: ${c.reason}`, nowIso, 0);
+      result.parked++;
+    }
+    result.sent += sent.length;
+    this.linkFailures = 0;
+    this.currentBatch = this.batchSize;
+    this.state = { ...this.state, link: 'up', lastSentAt: nowIso, retryAt: null,
+      lastError: reply.conflicts.length > 0 ? { code: 'upstream.conflict', message: `${reply.conflicts.length} document(s) parked: ${reply.conflicts[0]!.reason}`, at: nowIso } : this.state.lastError };
+    this.emit();
+    return 'continue';
+  }
+
+  private handleFailure(e: UpstreamError, rows: ReturnType<RelayOutbox['due']>, result: RelayPassResult): 'continue' | { retryInMs: number } {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    this.state = { ...this.state, lastError: { code: e.code, message: e.message, at: nowIso } };
+    switch (e.kind) {
+      case 'tooLarge':
+        if (rows.length > 1) {
+          this.currentBatch = Math.max(1, Math.floor(rows.length / 2));
+          return 'continue';
+        }
+        this.outbox.markFailed(rows[0]!.id, `too large for the head office: ${e.message}`, nowIso, 0);
+        result.parked++;
+        return 'continue';
+      case 'invalid': {
+        const named = invalidDocuments(e).filter((d) => d.id !== null && rows.some((r) => r.id === d.id));
+        if (named.length > 0) {
+          for (const d of named) this.outbox.markFailed(d.id!, `refused by the head office: ${d.reason}`, nowIso, 0);
+          result.parked += named.length;
+          this.state = { ...this.state, link: 'up' };
+          return 'continue';
+        }
+        return this.countAttempt(rows[0]!, e, now);
+      }
+      case 'rejected':
+      case 'server':
+        return this.countAttempt(rows[0]!, e, now);
+      case 'link':
+      case 'auth': {
+        this.linkFailures++;
+        const delay = fullJitterDelayMs(this.linkFailures, this.backoff, this.random);
+        this.state = { ...this.state, link: 'down', retryAt: new Date(now.getTime() + delay).toISOString() };
+        return { retryInMs: delay };
+      }
+    }
+  }
+
+  /** A failure that may be the rows' fault: one attempt against the first row, parked at maxAttempts. */
+  private countAttempt(row: ReturnType<RelayOutbox['due']>[number], e: UpstreamError, now: Date): { retryInMs: number } {
+    const delay = fullJitterDelayMs(row.attempts + 1, this.backoff, this.random);
+    this.outbox.markFailed(row.id, `${e.code}: ${e.message}`, new Date(now.getTime() + delay).toISOString(), this.maxAttempts);
+    this.state = { ...this.state, link: 'up', retryAt: null };
+    return { retryInMs: delay };
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    if (!this.started) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.trigger();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private emit(): void {
+    this.options.onStatus?.(this.status());
+  }
+}
+
+/** Every row sent appears in exactly one list of the answer, and nothing else does; else the answer is garbage. */
+function checkAccountsForBatch(reply: IngestReply, documents: readonly DocumentOut[]): void {
+  const sent = new Set(documents.map((d) => d.id));
+  const seen = new Set<string>();
+  for (const id of [...reply.accepted, ...reply.duplicates, ...reply.conflicts.map((c) => c.id)]) {
+    if (!sent.has(id) || seen.has(id)) throw new UpstreamError('link', 'upstream.garbled', `the head office's answer names document ${id} wrongly`);
+    seen.add(id);
+  }
+  if (seen.size !== sent.size) throw new UpstreamError('link', 'upstream.garbled', 'the head office\'s answer does not account for every document sent');
+}
