@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 
-export type FiscalJobKind = 'sale' | 'open_shift' | 'close_shift' | 'x_report' | 'cash_in' | 'cash_out';
+// 'receipt': a receipt given explicitly (the fiscal gateway's jobs, payload { request: ReceiptRequest }); the
+// lane's sales.sqlite does not allow it (its CHECK), the gateway's per-register journal does.
+export type FiscalJobKind = 'sale' | 'receipt' | 'open_shift' | 'close_shift' | 'x_report' | 'cash_in' | 'cash_out';
 export type FiscalJobState = 'pending' | 'preparing' | 'sending' | 'reconciling' | 'done' | 'manual';
 export type FiscalStepAction = 'closeShift' | 'openShift' | 'receipt' | 'xReport' | 'cashIn' | 'cashOut';
 export type FiscalStepCondition = 'always' | 'shiftExpiring' | 'shiftClosed' | 'shiftOpen';

@@ -5,7 +5,7 @@
 // failures are retried with backoff; what it cannot decide it parks for a supervisor.
 // The sale path never waits for it: closing a sale writes the job, kick() (or the timer) picks it up.
 import { FiscalError } from '../../../drivers/fiscal/fiscal-error';
-import type { FiscalRegister } from '../../../drivers/fiscal/fiscal-register';
+import type { FiscalRegister, ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
 import { newId } from '../../store/ids';
 import type { FiscalJob, FiscalJobKind, FiscalJournal, JournalError } from '../../store/fiscal-journal';
 import type { Clock } from '../clock';
@@ -13,8 +13,9 @@ import { fiscalServiceErrors, FiscalJobInvalid, FiscalWait } from './fiscal-serv
 import { DEFAULT_FISCAL_OPTIONS, DEFAULT_FISCAL_SETTINGS, type FiscalServiceOptions, type FiscalServiceSettings } from './fiscal-settings';
 import { FiscalJobRunner, type RunnerEvent } from './job-runner';
 import { readDeviceFacts, registerTimeMs } from './register-facts';
+import { receiptForRequestJob } from './receipt-request';
 
-export type LaneFiscalJobKind = Exclude<FiscalJobKind, 'sale'>;
+export type LaneFiscalJobKind = Exclude<FiscalJobKind, 'sale' | 'receipt'>;
 
 /** FN warning flags (FFD, FN status "предупреждения"), named for the UI. */
 const FN_WARNINGS: Array<[number, string]> = [
@@ -102,6 +103,23 @@ export class FiscalService {
     }
     const id = newId(this.deps.clock.nowMs());
     this.deps.journal.addJob({ id, kind, payload, at: this.deps.clock.nowIso() });
+    this.kick();
+    return id;
+  }
+
+  /**
+   * Queues an explicit receipt (the fiscal gateway): checked now, so a receipt that can never be made is
+   * refused before it is journalled. The caller may give the job id (it records it first, for idempotency).
+   */
+  requestReceipt(request: ReceiptRequest, jobId?: string): string {
+    const payload = { request };
+    try {
+      receiptForRequestJob(payload);
+    } catch (error) {
+      throw new FiscalJobInvalid(fiscalServiceErrors.badPayload((error as Error).message));
+    }
+    const id = jobId ?? newId(this.deps.clock.nowMs());
+    this.deps.journal.addJob({ id, kind: 'receipt', payload, at: this.deps.clock.nowIso() });
     this.kick();
     return id;
   }

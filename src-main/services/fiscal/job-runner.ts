@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import { fiscalServiceErrors, FiscalJobInvalid, FiscalWait } from './fiscal-service-errors';
 import type { FiscalServiceOptions, FiscalServiceSettings } from './fiscal-settings';
 import { JOB_STEPS, MAIN_ACTION, conditionHolds } from './job-steps';
-import { receiptForSale } from './receipt-request';
+import { receiptForRequestJob, receiptForSale } from './receipt-request';
 import {
   findShiftOpenTime, gatherRegisterFacts, journalDocument, readDeviceFacts, registerTimeMs, type DeviceFacts,
 } from './register-facts';
@@ -200,6 +200,7 @@ export class FiscalJobRunner {
 
   private saleReceipt(job: FiscalJob) {
     try {
+      if (job.kind === 'receipt') return receiptForRequestJob(job.payload);
       return receiptForSale(job.payload as Sale, { taxSystem: this.settings().taxSystem, cashierInn: this.settings().cashierInn });
     } catch (error) {
       throw new FiscalJobInvalid(fiscalServiceErrors.badPayload((error as Error).message));

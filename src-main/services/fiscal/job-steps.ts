@@ -13,6 +13,7 @@ const SHIFT_READY: StepPlan[] = [
 
 export const JOB_STEPS: Record<FiscalJobKind, StepPlan[]> = {
   sale: [...SHIFT_READY, { action: 'receipt', condition: 'always' }],
+  receipt: [...SHIFT_READY, { action: 'receipt', condition: 'always' }],
   open_shift: SHIFT_READY,
   close_shift: [{ action: 'closeShift', condition: 'shiftOpen' }],
   x_report: [{ action: 'xReport', condition: 'always' }],
@@ -22,7 +23,7 @@ export const JOB_STEPS: Record<FiscalJobKind, StepPlan[]> = {
 
 /** The step whose document is the job's own (stored on the job row). */
 export const MAIN_ACTION: Record<FiscalJobKind, FiscalStepAction> = {
-  sale: 'receipt', open_shift: 'openShift', close_shift: 'closeShift', x_report: 'xReport', cash_in: 'cashIn', cash_out: 'cashOut',
+  sale: 'receipt', receipt: 'receipt', open_shift: 'openShift', close_shift: 'closeShift', x_report: 'xReport', cash_in: 'cashIn', cash_out: 'cashOut',
 };
 
 export type ConditionResult = { run: boolean } | { blocked: string };

@@ -48,3 +48,28 @@ export function receiptForSale(sale: Sale, settings: FiscalSettings): SaleReceip
   };
   return { receipt, request };
 }
+
+/**
+ * An explicit receipt job (kind 'receipt', payload { request }) as the runner needs it: the request, and
+ * what reconciliation compares a document with (1054 sign and total). Throws an Error with the reason
+ * when it cannot be a receipt.
+ */
+export function receiptForRequestJob(payload: unknown): { request: ReceiptRequest; receipt: { sign: number; totalKopecks: number } } {
+  const request = (payload as { request?: ReceiptRequest } | null)?.request;
+  if (!request || !Array.isArray(request.items) || request.items.length === 0) throw new Error('the receipt has no lines');
+  const sign = CALCULATION_SIGN[request.sign];
+  if (sign === undefined || TAX_SYSTEM[request.taxSystem] === undefined) throw new Error('unknown calculation sign or tax system');
+  let totalKopecks = 0;
+  for (const item of request.items) {
+    if (!Number.isInteger(item.quantityMilli) || item.quantityMilli <= 0 || !Number.isInteger(item.priceKopecks) || item.priceKopecks < 0) {
+      throw new Error(`bad quantity or price in line '${item.name}'`);
+    }
+    if (item.amountKopecks === undefined || !Number.isInteger(item.amountKopecks)) throw new Error(`line '${item.name}' has no amount`);
+    if (VAT_TAG_1199[item.vat] === undefined) throw new Error(`unknown VAT rate ${String(item.vat)}`);
+    totalKopecks += item.amountKopecks;
+  }
+  const p = request.payments;
+  const paid = p.cashKopecks + p.electronicKopecks + (p.prepaymentKopecks ?? 0) + (p.postpaymentKopecks ?? 0) + (p.counterProvisionKopecks ?? 0);
+  if (paid !== totalKopecks) throw new Error(`the payments (${paid}) do not equal the total (${totalKopecks})`);
+  return { request, receipt: { sign, totalKopecks } };
+}
