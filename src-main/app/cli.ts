@@ -20,10 +20,16 @@ Usage:
       Check the hash chain of the audit log; exit 1 if it was tampered with.
   prilavok doctor [--data-dir DIR]
       Check the machine and the lane's databases.
+  prilavok lane connect --hq URL --token TOKEN [--data-dir DIR] | lane disconnect
+      Point the lane at its head office (token from "hq lane add"); used from the next start.
   prilavok fiscal status --port PATH|tcp://HOST:PORT [--baud N] --json
       Read a fiscal register's state (mode, FN serial, last document, shift, unsent documents).
+  prilavok gateway --config FILE [--port N]
+      A headless fiscal gateway with the Starrys Complex JSON API over a pool of registers.
   prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC]
       A Shtrih-M fiscal register emulator on a pty or TCP port.
+  prilavok emulate scale-massak|scale-cas|scale-shtrih|scale-mettler8217 --pty PATH | --tcp HOST:PORT
+      A weighing-scale emulator (weight set from stdin: put G).
   prilavok emulate trassir|axxon|textfeed --port N
       A video-system receiver that parses, validates and prints the POS events it gets.
   prilavok bench catalog --skus N --json
@@ -46,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor': return await doctorCommand(rest);
       case 'bench': return await benchCommand(rest);
       case 'emulate': return await emulateCommand(rest);
+      case 'lane': { const { laneCommand } = await import('./commands/lane'); return await laneCommand(rest); }
+      case 'gateway': { const { gatewayCommand } = await import('./commands/gateway'); return await gatewayCommand(rest); }
       case 'fiscal': { const { fiscalCommand } = await import('./commands/fiscal'); return await fiscalCommand(rest); }
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(USAGE);

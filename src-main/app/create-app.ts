@@ -13,13 +13,14 @@ import { VideoExportService, type VideoExportOptions } from '../services/video/v
 import { FiscalService } from '../services/fiscal/fiscal-service';
 import { DEFAULT_FISCAL_SETTINGS, FiscalServiceSettings } from '../services/fiscal/fiscal-settings';
 import { CatalogStore } from '../store/catalog-store';
+import { startUpstreamLink, type UpstreamLink } from './upstream-link';
 import { setUpFiscalRegister, type FiscalRegisterConfig, type FiscalRegisterSetup } from './fiscal-register-setup';
 import { SalesStore } from '../store/sales-store';
 import { seedDemoLane } from './demo-seed';
 import { Dispatcher, type Session } from './dispatcher';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
-import { DEFAULT_WEDGE, LaneIdentity, ScaleLabelRules, SETTINGS_KEYS, WedgeSettings, defaultLayout } from './lane-settings';
+import { DEFAULT_WEDGE, LaneIdentity, ScaleLabelRules, SETTINGS_KEYS, UpstreamSettings, WedgeSettings, defaultLayout } from './lane-settings';
 import type { PosApp } from './pos-app';
 import { VERSION } from './version';
 import { z } from 'zod';
@@ -36,12 +37,14 @@ export interface CreateAppOptions {
    * closed sales keep their pending fiscal jobs (tests that look at the sale path alone).
    */
   fiscal?: FiscalRegisterConfig;
+  /** The head office to send the outbox to; overrides the lane's `upstream` setting (tests). */
+  upstream?: UpstreamSettings;
 }
 
 export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
-  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null };
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink };
 }
 
 export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
@@ -52,6 +55,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
   let video: VideoExportService | null = null;
   let register: FiscalRegisterSetup | null = null;
   let fiscal: FiscalService | null = null;
+  let upstream: UpstreamLink | null = null;
   try {
     catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
     if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
@@ -88,14 +92,17 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     }
     const fiscalService = fiscal;
     const registerSetup = register;
-    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService });
+    upstream = startUpstreamLink(options.upstream ?? sales.settings.get(SETTINGS_KEYS.upstream, UpstreamSettings.nullable(), null),
+      sales.outbox, posEvents, events);
+    const upstreamLink = upstream;
+    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink });
     const dispatcher = new Dispatcher(handlers, session);
     const sessions = new Set<Session>();
     const catalogStore = catalog;
 
     return {
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
-      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService },
+      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink },
       newSession() {
         const s: Session = { id: randomUUID(), user: null, locked: false };
         sessions.add(s);
@@ -105,6 +112,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
         sessions.delete(s);
       },
       async close() {
+        await upstreamLink.stop();
         await fiscalService?.stop();
         await registerSetup?.close();
         await videoExport.close();
@@ -113,6 +121,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
       },
     };
   } catch (error) {
+    await upstream?.stop();
     await fiscal?.stop();
     await register?.close();
     await video?.close();

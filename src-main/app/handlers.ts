@@ -6,6 +6,7 @@ import type { ShiftService } from '../services/shift/shift-service';
 import type { VideoExportService } from '../services/video/video-export-service';
 import type { FiscalService } from '../services/fiscal/fiscal-service';
 import { fiscalStatus, requireFiscal } from './fiscal-calls';
+import type { UpstreamLink } from './upstream-link';
 import type { CatalogRepository } from '../store/catalog-repository';
 import type { LaneInfo, LayoutConfig } from '../contract';
 
@@ -19,6 +20,7 @@ export interface Services {
   video: VideoExportService;
   /** Null where the lane drives no register (the sale path still leaves pending jobs). */
   fiscal: FiscalService | null;
+  upstream: UpstreamLink;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -56,6 +58,8 @@ export function createHandlers(s: Services): Handlers {
     'shift.open': (ctx) => s.shift.open(ctx.actor!),
     'shift.close': (ctx) => s.shift.close(ctx.actor!),
     'cash.move': (ctx, req) => s.shift.moveCash(ctx.actor!, req.direction, req.amountKopecks, req.comment),
+
+    'upstream.status': () => s.upstream.status(),
 
     'fiscal.status': () => fiscalStatus(s.fiscal),
     'fiscal.xReport': () => ({ jobId: requireFiscal(s.fiscal).request('x_report') }),

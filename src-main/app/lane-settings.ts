@@ -18,6 +18,13 @@ export const WedgeSettings = z.object({
   prefix: z.string().max(8),
   suffix: z.string().max(8),
 });
+/** The head office this lane reports to (empty on a demo lane: the outbox simply waits). */
+export const UpstreamSettings = z.object({
+  baseUrl: z.string().url().max(200),
+  token: z.string().min(16).max(200),
+});
+export type UpstreamSettings = z.infer<typeof UpstreamSettings>;
+
 export const DEFAULT_WEDGE: LaneInfo['wedge'] = { maxInterKeyMs: 30, minLength: 6, prefix: '', suffix: 'Enter' };
 
 export const ScaleLabelRules = z.array(z.object({
@@ -50,4 +57,5 @@ export const SETTINGS_KEYS = {
   scaleLabelRules: 'scaleLabelRules',
   pinSalt: 'pinSalt',
   fiscal: 'fiscal',
+  upstream: 'upstream',
 } as const;

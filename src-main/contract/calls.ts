@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Access } from './permissions';
 import {
   Id, LaneInfo, LayoutConfig, NonNegativeKopecks, Product, QuantityMilli, Receipt, ReceiptSummary,
-  FiscalStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
+  FiscalStatus, UpstreamStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
 } from './model';
 
 const Empty = z.object({}).strict();
@@ -62,6 +62,8 @@ export const calls = {
   'fiscal.xReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
   'fiscal.zReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
   'fiscal.retryJob': call('fiscal.reports', z.object({ jobId: Id }).strict(), z.object({ released: z.boolean() })),
+
+  'upstream.status': call('session', Empty, UpstreamStatus),
 
   // Video-surveillance export: configuration is the administrator's (catalog.manage = lane configuration).
   'video.listSinks': call('catalog.manage', Empty, z.object({ sinks: z.array(VideoSinkConfig), status: z.array(VideoSinkStatus) })),

@@ -1,12 +1,13 @@
 // Events the main process pushes to the renderer.
 import { z } from 'zod';
-import { Receipt, Shift, User } from './model';
+import { Receipt, Shift, UpstreamStatus, User } from './model';
 
 export const events = {
   'receipt.changed': z.object({ receipt: Receipt }),
   'session.changed': z.object({ user: User.nullable(), locked: z.boolean() }),
   'shift.changed': z.object({ shift: Shift.nullable() }),
   /** A fiscal job finished or was parked for a person: the journal and the shift screen refresh. */
+  'upstream.changed': UpstreamStatus,
   'fiscal.changed': z.object({ jobId: z.string(), saleId: z.string().nullable() }),
 } as const;
 

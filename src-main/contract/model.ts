@@ -251,3 +251,15 @@ export const VideoSinkStatus = z.object({
   sentEvents: z.number().int(),
 });
 export type VideoSinkStatus = z.infer<typeof VideoSinkStatus>;
+
+/** The lane's link to the head office: what the cashier sees in the status bar. */
+export const UpstreamStatus = z.object({
+  configured: z.boolean(),
+  link: z.enum(['unknown', 'up', 'down']),
+  /** Documents waiting to be sent, and those parked for the operator. */
+  backlog: z.number().int(),
+  parked: z.number().int(),
+  lastError: z.string().nullable(),
+  lastSentAt: z.string().nullable(),
+});
+export type UpstreamStatus = z.infer<typeof UpstreamStatus>;

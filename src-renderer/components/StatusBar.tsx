@@ -4,6 +4,7 @@ import { useConnection } from '../state/connection';
 import { useLayout } from '../state/layout';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
+import { UpstreamIndicator } from './UpstreamIndicator';
 
 function Clock() {
   const lang = useUi((s) => s.lang);
@@ -45,6 +46,7 @@ export function StatusBar() {
           {shift ? t('status.shift', { number: shift.number }) : t('status.noShift')}
         </span>
       )}
+      {phase === 'ready' && <UpstreamIndicator />}
       <span className={`status-item status-link link-${link}`} data-testid="status-connection" data-state={link}>
         <span className="connection-dot" />{t(`connection.${link}`)}
       </span>

@@ -77,6 +77,25 @@ describe('prilavok audit verify', () => {
   });
 });
 
+describe('prilavok lane connect', () => {
+  it('refuses a bad address or token, and stores a good one for the next start', async () => {
+    const dataDir = join(dir, 'connect');
+    (await openLane({ dir: dataDir })).close();
+    expect((await run(['lane', 'connect', '--hq', 'not a url', '--token', 'x'.repeat(20), '--data-dir', dataDir])).code).toBe(2);
+    expect((await run(['lane', 'connect', '--hq', 'http://127.0.0.1:9', '--token', 'short', '--data-dir', dataDir])).code).toBe(2);
+    const ok = await run(['lane', 'connect', '--hq', 'http://127.0.0.1:9', '--token', 't'.repeat(32), '--data-dir', dataDir]);
+    expect(ok.code).toBe(0);
+    const lane = await openLane({ dir: dataDir });
+    try {
+      const cashier = await login(lane, '1111');
+      expect(await lane.ok(cashier, 'upstream.status', {})).toMatchObject({ configured: true });
+    } finally {
+      await lane.close();
+    }
+    expect((await run(['lane', 'disconnect', '--data-dir', dataDir])).code).toBe(0);
+  });
+});
+
 describe('prilavok doctor and help', () => {
   it('doctor reports the runtime and database health', async () => {
     const result = await run(['doctor', '--data-dir', join(dir, 'doctor')]);
