@@ -27,18 +27,27 @@ const MIGRATIONS: Record<DatabaseKind, readonly Migration[]> = { sales: salesMig
  * newer version of the app.
  */
 export function openDatabase(file: string, kind: DatabaseKind): Database {
+  return openMigratedDatabase(file, MIGRATIONS[kind], { synchronous: kind === 'sales' ? 'FULL' : 'NORMAL' });
+}
+
+/**
+ * The one way a database file of this app is opened (sales, catalog, and the small files of the
+ * video queue and the fiscal gateway): WAL, the durability the data deserves, foreign keys, and its
+ * own migrations — refusing, untouched, a file written by a newer version.
+ */
+export function openMigratedDatabase(file: string, migrations: readonly Migration[],
+  options: { synchronous: 'FULL' | 'NORMAL'; foreignKeys?: boolean }): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new BetterSqlite3(file);
   try {
     db.pragma('busy_timeout = 5000');
     // Refuse a newer database before any pragma below writes to it (journal_mode=WAL changes the header).
-    const migrations = MIGRATIONS[kind];
     const found = db.pragma('user_version', { simple: true }) as number;
     const supported = latestVersion(migrations);
     if (found > supported) throw new NewerDatabaseError(file, found, supported);
     db.pragma('journal_mode = WAL');
-    db.pragma(kind === 'sales' ? 'synchronous = FULL' : 'synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    db.pragma(`synchronous = ${options.synchronous}`);
+    if (options.foreignKeys ?? true) db.pragma('foreign_keys = ON');
     migrate(db, migrations);
     return db;
   } catch (error) {

@@ -5,11 +5,9 @@
 //   its cache ≥ 31 days, reference §4.1); only settled rows are ever purged.
 // - journal-<register>.sqlite: the fiscal job journal (FiscalJournal, ARCHITECTURE §5) of one register's
 //   fiscal service. One file per register, because a journal's queue is one register's queue.
-import fs from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import { latestVersion, migrate, NewerDatabaseError, type Migration } from './migrate';
+import type { Migration } from './migrate';
+import { openMigratedDatabase } from './database';
 import { FiscalJournal } from './fiscal-journal';
 
 export type GatewayRequestState = 'in_progress' | 'done' | 'undefined_outcome' | 'error';
@@ -121,21 +119,7 @@ export const gatewayJournalMigrations: readonly Migration[] = [
 
 /** Fiscal data: every commit is fsynced (synchronous=FULL), as for sales.sqlite. */
 function openFile(file: string, migrations: readonly Migration[]): Database {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new BetterSqlite3(file);
-  try {
-    db.pragma('busy_timeout = 5000');
-    const found = db.pragma('user_version', { simple: true }) as number;
-    if (found > latestVersion(migrations)) throw new NewerDatabaseError(file, found, latestVersion(migrations));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, migrations);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  return openMigratedDatabase(file, migrations, { synchronous: 'FULL' });
 }
 
 export function openGatewayJournal(file: string): { journal: FiscalJournal; close(): void } {

@@ -9,11 +9,9 @@
 // Bound: a sink never has more than maxPendingPerSink undelivered events; beyond that its oldest are
 // skipped (its cursor jumps) and counted in `evicted`, which the sink status reports. Events every
 // sink has are deleted.
-import fs from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import { latestVersion, migrate, NewerDatabaseError, type Migration } from './migrate';
+import type { Migration } from './migrate';
+import { openMigratedDatabase } from './database';
 
 const migrations: Migration[] = [
   {
@@ -91,20 +89,9 @@ export class VideoQueue {
   /** Opens (creating if needed) the queue file. maxPendingPerSink: the bound per sink. */
   static open(file: string, maxPendingPerSink: number): VideoQueue {
     if (!Number.isInteger(maxPendingPerSink) || maxPendingPerSink < 1) throw new Error('maxPendingPerSink must be a positive integer');
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = new BetterSqlite3(file);
-    try {
-      db.pragma('busy_timeout = 5000');
-      const found = db.pragma('user_version', { simple: true }) as number;
-      if (found > latestVersion(migrations)) throw new NewerDatabaseError(file, found, latestVersion(migrations));
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      migrate(db, migrations);
-      return new VideoQueue(db, maxPendingPerSink);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    // Foreign keys off as before: the queue's tables reference nothing.
+    const db = openMigratedDatabase(file, migrations, { synchronous: 'NORMAL', foreignKeys: false });
+    return new VideoQueue(db, maxPendingPerSink);
   }
 
   /**
