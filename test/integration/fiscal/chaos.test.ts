@@ -4,18 +4,19 @@
 // paid sale, none twice, and every sale carries its FD number and fiscal sign.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { ShtrihEmulator } from '../../../drivers/fiscal/shtrih/emulator';
 import { parseFaultSpec, seededRandom } from '../../../drivers/fiscal/shtrih/faults';
 import { tempDir } from '../../helpers/lane';
+import { buildChildScript, type ChildScript } from '../../helpers/child-script';
 import { receiptDocs } from './helpers';
 
 const SALES = Number(process.env.PRILAVOK_CHAOS_SALES ?? 1000);
 const work = tempDir('prilavok-fiscal-chaos-');
-const childScript = join(process.cwd(), 'out', 'test', `fiscal-chaos-child-${process.pid}.mjs`);
+let childScript = '';
+let child: ChildScript | null = null;
 const src = (p: string) => JSON.stringify(join(process.cwd(), p));
 
 // The child is a lane with its fiscal service: it sells while the queue is short (so that kills land
@@ -66,15 +67,12 @@ process.exit(0);
 `;
 
 beforeAll(async () => {
-  const entry = join(work, 'child-src.mjs');
-  writeFileSync(entry, CHILD_SOURCE);
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: childScript, external: ['better-sqlite3', 'serialport', '@serialport/*'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }, logLevel: 'error',
-    nodePaths: [join(process.cwd(), 'node_modules')] });
+  child = await buildChildScript('fiscal-chaos-child', CHILD_SOURCE);
+  childScript = child.path;
 });
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  rmSync(childScript, { force: true });
+  child?.remove();
 });
 
 /** Runs the child; kills it killAfterMs after READY (null: lets it finish). Resolves 'killed' or 'finished'. */

@@ -3,15 +3,15 @@
 // that carries on selling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { openLane, tempDir, login } from '../../helpers/lane';
+import { buildChildScript, type ChildScript } from '../../helpers/child-script';
 
 const work = tempDir('prilavok-crash-');
-// Inside the project, so that the child resolves better-sqlite3 from its node_modules.
-const childScript = join(process.cwd(), 'out', 'test', `crash-child-${process.pid}.mjs`);
+let childScript = '';
+let child: ChildScript | null = null;
 
 // The child sells in a loop; with STOP_IN_TX it stops inside the payment transaction, after the
 // sale row is written and before the commit, and tells the parent, which then kills it.
@@ -45,15 +45,12 @@ for (let i = 0; ; i++) {
 `;
 
 beforeAll(async () => {
-  const entry = join(work, 'child-src.mjs');
-  writeFileSync(entry, CHILD_SOURCE);
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: childScript, external: ['better-sqlite3', 'serialport', '@serialport/*'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }, logLevel: 'error',
-    nodePaths: [join(process.cwd(), 'node_modules')] });
+  child = await buildChildScript('crash-child', CHILD_SOURCE);
+  childScript = child.path;
 });
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  rmSync(childScript, { force: true });
+  child?.remove();
 });
 
 function runChild(dataDir: string, env: Record<string, string>, killWhen: (line: string) => boolean): Promise<void> {
