@@ -26,6 +26,8 @@ export interface ReceiptItem {
   itemType?: number;
   unit?: MeasureUnit;
   department?: number;
+  /** FFD 1163 product code; today only an EAN-13 (1302) from the line's barcode. */
+  productCode?: { gtin: string };
   /** Raw marking code (GS1 DataMatrix content) when the item is marked. */
   markingCode?: string;
   /** Extra item-level FFD tags, already TLV-encoded (bound to this operation, FF4D on Shtrih). */
@@ -91,6 +93,36 @@ export type StoredDocument =
   | { kind: 'shiftOpen' | 'shiftClose'; fdNumber: number; fiscalSign: number; dateTime: string; ofdAcknowledged: boolean; shiftNumber: number }
   | { kind: 'other'; documentType: number; ofdAcknowledged: boolean; raw: Uint8Array };
 
+/**
+ * A fiscal document as the FN keeps it, read back as TLV (Shtrih FF3A/FF3B) and decoded: tag → value
+ * (strings, numbers, nested objects for STLV; a repeated tag and 1059 as arrays; unknown tags as hex).
+ */
+export interface FiscalDocumentTlv {
+  fdNumber: number;
+  /** FFD document type (3 receipt, 31 correction receipt, 2 shift open, 5 shift close, …). */
+  documentType: number;
+  fields: Record<string, unknown>;
+}
+
+/** FFD 1173: 0 on the taxpayer's own initiative, 1 by an order of the tax authority. */
+export type CorrectionType = 'self' | 'ordered';
+
+/**
+ * A correction receipt (FFD "чек коррекции"): the sums it corrects, by payment and VAT. Only the
+ * 'sale' and 'purchase' signs are allowed by the FF4A command (1054 = 1 / 3).
+ */
+export interface CorrectionRequest {
+  sign: Extract<CalculationSign, 'sale' | 'purchase'>;
+  correctionType: CorrectionType;
+  taxSystem: TaxSystem;
+  /** 1174 basis: date of the corrected event (local ISO date) and, for an order, its number. */
+  basis: { date: string; orderNumber?: string };
+  totalKopecks: number;
+  payments: ReceiptPayments;
+  /** VAT sums by rate, as FF4A carries them; absent = 0. */
+  vatKopecks?: Partial<Record<'vat22' | 'vat10' | 'vat0' | 'none' | 'vat22_122' | 'vat10_110', number>>;
+}
+
 export interface OfdStatus {
   unsentCount: number;
   firstUnsentFd: number | null;
@@ -141,6 +173,10 @@ export interface FiscalRegister {
   fiscaliseReceipt(request: ReceiptRequest): Promise<ReceiptResult>;
 
   findDocument(fdNumber: number): Promise<StoredDocument>;
+  /** The whole document from the FN as decoded TLV; optional: not every protocol can. */
+  readDocumentTlv?(fdNumber: number): Promise<FiscalDocumentTlv>;
+  /** A correction receipt; optional: not every driver has it. */
+  fiscaliseCorrection?(request: CorrectionRequest): Promise<ReceiptResult>;
 
   checkMarkingCode(code: string, plannedStatus: number, quantityMilli?: number): Promise<MarkingCheckResult>;
   acceptMarkingCode(accept: boolean): Promise<number>;

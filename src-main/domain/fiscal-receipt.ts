@@ -46,6 +46,17 @@ export interface FiscalItem {
   gtin: string | null;
 }
 
+/**
+ * A barcode that may go into 1302 (EAN-13): 13 digits, a valid check digit, and not a GS1
+ * restricted-circulation number (prefix 2: in-store and scale labels, not a product's GTIN).
+ */
+export function isGtin13(barcode: string): boolean {
+  if (!/^[0-9]{13}$/.test(barcode) || barcode.startsWith('2')) return false;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(barcode[i]) * (i % 2 === 0 ? 1 : 3);
+  return (10 - (sum % 10)) % 10 === Number(barcode[12]);
+}
+
 export interface FiscalPayments {
   cashKopecks: number;          // 1031
   electronicKopecks: number;    // 1081
@@ -83,7 +94,7 @@ export function fiscalReceiptFromSale(sale: Sale, settings: FiscalSettings, buye
     itemType: itemTypeTag1212(l.marking),
     paymentMethod: PAYMENT_METHOD_FULL,
     measure: MEASURE_TAG_2108[l.unit],
-    gtin: l.barcode !== null && /^[0-9]{13}$/.test(l.barcode) ? l.barcode : null,
+    gtin: l.barcode !== null && isGtin13(l.barcode) ? l.barcode : null,
   }));
   const cashKopecks = sale.payments.filter((p) => p.method === 'cash').reduce((sum, p) => sum + p.amountKopecks, 0);
   return {

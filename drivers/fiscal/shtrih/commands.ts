@@ -24,6 +24,9 @@ export const CMD = {
   findDocument: 0xff0a,
   tlv: 0xff0c,
   ofdStatus: 0xff39,
+  requestDocumentTlv: 0xff3a,
+  readDocumentTlvBlock: 0xff3b,
+  correctionReceiptV2: 0xff4a,
   closeReceiptV2: 0xff45,
   operationV2: 0xff46,
   tlvOperation: 0xff4d,
@@ -103,6 +106,23 @@ const SPECS: CommandSpec[] = [
   { name: 'ofdStatus', code: CMD.ofdStatus, readOnly: true, timeoutMs: 3_000, request: [pw],
     answer: [u8('exchangeFlags'), u8('readState'), { name: 'unsentCount', kind: 'u16' }, { name: 'firstUnsentFd', kind: 'u32' },
       { name: 'firstUnsentDateTime', kind: 'bytesRest', size: 5 }] },
+  // FF3A "Запросить фискальный документ в TLV формате": FD number → FFD document type (u16, the
+  // document's STLV tag) and its length (u16). FF3B then hands out the TLV in blocks until that many
+  // bytes were read (javapos FSReadDocument / DIOReadDocumentTLV). The block size the device picks
+  // and the FN error 08h after the last block are UNCONFIRMED beyond javapos.
+  { name: 'requestDocumentTlv', code: CMD.requestDocumentTlv, readOnly: true, timeoutMs: 30_000,
+    request: [pw, { name: 'fdNumber', kind: 'u32' }], answer: [{ name: 'documentType', kind: 'u16' }, { name: 'documentLength', kind: 'u16' }] },
+  { name: 'readDocumentTlvBlock', code: CMD.readDocumentTlvBlock, readOnly: true, timeoutMs: 30_000,
+    request: [pw], answer: [{ name: 'block', kind: 'bytesRest' }] },
+  // FF4A "Сформировать чек коррекции V2" (javapos FSPrintCorrectionReceipt2, 69 bytes): 1173 type,
+  // 1054 sign (1 or 3), total, 5 payment sums (cash, electronic, prepayment, postpayment, counter-
+  // provision), 6 VAT sums, 1055 bit. The VAT slots are named 18 %, 10 %, 0 %, none, 18/118, 10/110
+  // in javapos; that the first and fifth now carry 22 % and 22/122 is UNCONFIRMED. Whether FFD 1.2
+  // firmware still accepts FF4A (rather than a receipt-like correction with items) is UNCONFIRMED.
+  { name: 'correctionReceiptV2', code: CMD.correctionReceiptV2, readOnly: false, timeoutMs: 30_000,
+    request: [pw, u8('correctionType'), u8('calculationSign'), money('total'), money('cash'), money('electronic'), money('prepayment'),
+      money('postpayment'), money('counterProvision'), ...closeTaxes, u8('taxSystem')],
+    answer: [{ name: 'receiptNumber', kind: 'u16' }, { name: 'fdNumber', kind: 'u32' }, { name: 'fiscalSign', kind: 'u32' }] },
   // FF45 close V2: 182 bytes with the 64-byte text (reference §1.3).
   { name: 'closeReceiptV2', code: CMD.closeReceiptV2, readOnly: false, timeoutMs: 30_000,
     request: [pw, ...closeSums, u8('rounding'), ...closeTaxes, u8('taxSystem'), { name: 'text', kind: 'textRest', size: 64 }],

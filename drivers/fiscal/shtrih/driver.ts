@@ -6,7 +6,7 @@ import type { ByteTransport } from '../../transport/byte-transport';
 import { openSerial } from '../../transport/serial';
 import { openTcp, parseTcpAddress } from '../../transport/tcp';
 import type {
-  CalculationSign, FiscalRegister, FnStatus, MarkingCheckResult, MarkingStatus, MeasureUnit, OfdStatus,
+  CalculationSign, CorrectionRequest, FiscalDocumentTlv, FiscalRegister, FnStatus, MarkingCheckResult, MarkingStatus, MeasureUnit, OfdStatus,
   ReceiptItem, ReceiptRequest, ReceiptResult, RegisterStatus, StoredDocument, TaxSystem,
 } from '../fiscal-register';
 import { FiscalError, fiscalErrors } from '../fiscal-error';
@@ -17,7 +17,9 @@ import {
 } from './commands';
 import { SHTRIH_ERROR, shtrihDeviceError, shtrihErrorInfo } from './errors';
 import { ShtrihLink, type LinkOptions } from './link';
-import { TAG, encodeTlv, tlvByte, tlvString } from './tlv';
+import {
+  TAG, decodeDocumentTlv, encodeTlv, tlvByte, tlvProductCodeEan13, tlvString, tlvStruct, tlvUnixTime,
+} from './tlv';
 
 export interface ShtrihOptions {
   /** Operator password used for everyday commands; the default is the system administrator (30). */
@@ -39,7 +41,7 @@ const TAX_SYSTEM_BIT: Record<TaxSystem, number> = { osn: 1, usnIncome: 2, usnInc
 /** Tag 2108 values (reference §3). */
 const UNIT_CODE: Record<MeasureUnit, number> = { piece: 0, gram: 10, kg: 11, ml: 40, litre: 41, metre: 22, other: 255 };
 /** Commands that create a fiscal document: a paper error in their answer does not mean "not done". */
-const DOCUMENT_COMMANDS = new Set<number>([CMD.closeReceiptV2, CMD.legacyClose, CMD.openShift, CMD.zReport]);
+const DOCUMENT_COMMANDS = new Set<number>([CMD.closeReceiptV2, CMD.legacyClose, CMD.openShift, CMD.zReport, CMD.correctionReceiptV2]);
 
 const num = (v: FieldValues, k: string): number => {
   const x = v[k];
@@ -187,7 +189,10 @@ export class ShtrihRegister implements FiscalRegister {
       itemType: item.itemType ?? 1,
       name: item.name,
     });
+    // 2108 tells the FN how to read the FF46 quantity: with 11 (kg) it is a fractional 1023 (1.235 kg);
+    // FF46 already carries thousandths (×10⁶ on the wire), so nothing else is needed for weighed goods.
     await this.run(CMD.tlvOperation, { tlv: tlvByte(TAG.measureUnit, UNIT_CODE[item.unit ?? 'piece']) });
+    if (item.productCode) await this.run(CMD.tlvOperation, { tlv: tlvProductCodeEan13(item.productCode.gtin) });
     for (const tlv of item.extraTlv ?? []) await this.run(CMD.tlvOperation, { tlv });
     if (item.markingCode) await this.bindMarkingCode(item.markingCode);
   }
@@ -247,6 +252,60 @@ export class ShtrihRegister implements FiscalRegister {
     }
     return { kind: documentType === FD_TYPE.shiftOpen ? 'shiftOpen' : 'shiftClose', fdNumber: num(d, 'fdNumber'),
       fiscalSign: num(d, 'fiscalSign'), dateTime: str(d, 'dateTime'), ofdAcknowledged, shiftNumber: num(d, 'shiftNumber') };
+  }
+
+  /**
+   * The document as the FN keeps it: FF3A gives its FFD type and length, FF3B hands out the TLV in
+   * blocks until that many bytes arrived (javapos DIOReadDocumentTLV). Read-only: safe to repeat.
+   */
+  async readDocumentTlv(fdNumber: number): Promise<FiscalDocumentTlv> {
+    const head = await this.run(CMD.requestDocumentTlv, { fdNumber });
+    const documentType = num(head, 'documentType');
+    const length = num(head, 'documentLength');
+    const blocks: Uint8Array[] = [];
+    let got = 0;
+    while (got < length) {
+      const v = await this.run(CMD.readDocumentTlvBlock);
+      const block = v.block instanceof Uint8Array ? v.block : new Uint8Array(0);
+      if (block.length === 0) throw fiscalErrors.protocol(`FD ${fdNumber}: empty TLV block after ${got} of ${length} bytes`, { command: 'readDocumentTlvBlock' });
+      blocks.push(block);
+      got += block.length;
+    }
+    const bytes = concat(blocks).subarray(0, length);
+    try {
+      return { fdNumber, documentType, fields: decodeDocumentTlv(bytes) };
+    } catch (error) {
+      if (error instanceof CodecError) throw fiscalErrors.protocol(`FD ${fdNumber}: ${error.message}`, { command: 'requestDocumentTlv' });
+      throw error;
+    }
+  }
+
+  /**
+   * Correction receipt: the 1174 basis as a receipt-level TLV (FF0C), then FF4A. Sending FF0C before
+   * FF4A with no document open is UNCONFIRMED (javapos sends its correction tags the same way as far
+   * as we can tell); 1174 nesting 1178 date and 1179 order number follows the FFD table.
+   */
+  async fiscaliseCorrection(request: CorrectionRequest): Promise<ReceiptResult> {
+    const p0 = request.payments;
+    const paid = p0.cashKopecks + p0.electronicKopecks + (p0.prepaymentKopecks ?? 0) + (p0.postpaymentKopecks ?? 0) + (p0.counterProvisionKopecks ?? 0);
+    // Checked here so that a refusal never leaves the 1174 tag waiting in the register for the next document.
+    if (paid !== request.totalKopecks) throw fiscalErrors.protocol(`correction: the payments (${paid}) do not equal the total (${request.totalKopecks})`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(request.basis.date)) throw fiscalErrors.protocol(`correction: bad basis date ${request.basis.date}`);
+    const basis = [tlvUnixTime(TAG.correctionDate, `${request.basis.date.slice(0, 10)}T00:00`)];
+    if (request.basis.orderNumber) basis.push(tlvString(TAG.correctionOrderNumber, request.basis.orderNumber.slice(0, 32)));
+    await this.addReceiptTlv(tlvStruct(TAG.correctionBasis, basis));
+    const p = request.payments;
+    const vat = request.vatKopecks ?? {};
+    const v = await this.run(CMD.correctionReceiptV2, {
+      correctionType: request.correctionType === 'ordered' ? 1 : 0,
+      calculationSign: SIGN_TO_OPERATION[request.sign],
+      total: request.totalKopecks,
+      cash: p.cashKopecks, electronic: p.electronicKopecks, prepayment: p.prepaymentKopecks ?? 0,
+      postpayment: p.postpaymentKopecks ?? 0, counterProvision: p.counterProvisionKopecks ?? 0,
+      tax1: vat.vat22 ?? 0, tax2: vat.vat10 ?? 0, tax3: vat.vat0 ?? 0, tax4: vat.none ?? 0, tax5: vat.vat22_122 ?? 0, tax6: vat.vat10_110 ?? 0,
+      taxSystem: TAX_SYSTEM_BIT[request.taxSystem],
+    });
+    return { changeKopecks: 0, fdNumber: num(v, 'fdNumber'), fiscalSign: num(v, 'fiscalSign'), dateTime: null };
   }
 
   // ---- marking (FFD 1.2, reference §1.3) ------------------------------------------------------------------

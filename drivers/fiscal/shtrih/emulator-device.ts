@@ -6,13 +6,26 @@ import { CodecError, encodeFields, type FieldValues } from './codec';
 import { CMD, FD_TYPE, decodeRequest, encodeAnswer, vatFromByte } from './commands';
 import { SHTRIH_ERROR } from './errors';
 import { saveState, type EmulatorState, type StoredFd } from './emulator-state';
+import { TAG, encodeTlv, tlvByte, tlvFvlnMilli, tlvString, tlvStruct, tlvU32, tlvUnixTime, tlvVln } from './tlv';
 
 const SHIFT_LIMIT_MS = 24 * 3_600_000;
 const SYSADMIN = 30;
 /** FF46 operation type → mode 8 receipt type in the high nibble: 8.0 sale, 8.1 buy, 8.2/8.3 returns. */
 const RECEIPT_TYPE: Record<number, number> = { 1: 0, 3: 1, 2: 2, 4: 3 };
 const NOT_BLOCKED_BY_PRINT = new Set<number>([CMD.shortStatus, CMD.fullStatus, CMD.deviceType, CMD.fnStatus, CMD.findDocument,
-  CMD.ofdStatus, CMD.markingStatus, CMD.continuePrint]);
+  CMD.ofdStatus, CMD.markingStatus, CMD.continuePrint, CMD.requestDocumentTlv, CMD.readDocumentTlvBlock]);
+/** FFD type of a correction receipt (FF0A/FF3A numbering). */
+export const FD_TYPE_CORRECTION = 31;
+/** How many of the latest documents keep their TLV in the state file (it is rewritten on every change). */
+const TLV_DOCUMENTS_KEPT = 64;
+/** FF3B block size: what fits a frame with room to spare (the real device's choice is UNCONFIRMED). */
+const TLV_BLOCK_BYTES = 200;
+/** FF46 rate byte (as vatFromByte names it) → FFD 1199 (reference §3). */
+const TAG_1199: Record<string, number> = {
+  vat20: 1, vat10: 2, vat20_120: 3, vat10_110: 4, vat0: 5, none: 6, vat5: 7, vat7: 8, vat5_105: 9, vat7_107: 10, vat22: 11, vat22_122: 12,
+};
+const fromHex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export interface DeviceOptions {
   stateFile: string | null;
@@ -29,6 +42,8 @@ export interface Execution {
 
 export class ShtrihDevice {
   private readonly now: () => number;
+  /** The document FF3A selected for FF3B (volatile, like the device's own read pointer). */
+  private tlvRead: { bytes: Uint8Array; at: number } | null = null;
 
   constructor(public state: EmulatorState, private readonly options: DeviceOptions) {
     this.now = options.now ?? Date.now;
@@ -152,18 +167,41 @@ export class ShtrihDevice {
         return { operator, documentNumber: s.kktDocumentNumber & 0xffff };
       }
       case CMD.operationV2: case CMD.legacySale: return this.operation(code, v, operator);
-      case CMD.tlv:
+      case CMD.tlv: {
         if (!s.shiftOpen) return SHTRIH_ERROR.wrongMode;
-        if (s.receipt) s.receipt.receiptTlvCount++;
+        const tlv = toHex(v.tlv as Uint8Array);
+        if (s.receipt) {
+          s.receipt.receiptTlvCount++;
+          (s.receipt.receiptTlvs ??= []).push(tlv);
+        } else {
+          (s.pendingTlvs ??= []).push(tlv);
+        }
         this.save();
         return {};
+      }
       case CMD.tlvOperation: {
         const last = s.receipt?.items.at(-1);
         if (!last) return SHTRIH_ERROR.wrongMode;
         last.tlvCount++;
+        (last.tlvs ??= []).push(toHex(v.tlv as Uint8Array));
         this.save();
         return {};
       }
+      case CMD.requestDocumentTlv: {
+        const doc = s.documents.find((d) => d.fd === v.fdNumber);
+        if (!doc?.tlv) return SHTRIH_ERROR.fnNoData;
+        const bytes = fromHex(doc.tlv);
+        this.tlvRead = { bytes, at: 0 };
+        return { documentType: doc.type, documentLength: bytes.length };
+      }
+      case CMD.readDocumentTlvBlock: {
+        const r = this.tlvRead;
+        if (!r || r.at >= r.bytes.length) return SHTRIH_ERROR.fnNoData;
+        const block = r.bytes.slice(r.at, r.at + TLV_BLOCK_BYTES);
+        r.at += block.length;
+        return { block };
+      }
+      case CMD.correctionReceiptV2: return this.correction(v);
       case CMD.closeReceiptV2: case CMD.legacyClose: return this.closeReceipt(code, v, operator);
       case CMD.cancelReceipt:
         if (!s.receipt) return SHTRIH_ERROR.receiptClosed;
@@ -221,9 +259,13 @@ export class ShtrihDevice {
     if (!legacy && vatFromByte(taxRate) === null) return SHTRIH_ERROR.badParameters;
     const computed = Math.round((quantityMilli * priceKopecks) / 1000);
     const amountKopecks = !legacy && v.amount !== null ? Number(v.amount) : computed;
-    s.receipt ??= { operationType, items: [], receiptTlvCount: 0 };
+    if (!s.receipt) {
+      s.receipt = { operationType, items: [], receiptTlvCount: 0, receiptTlvs: s.pendingTlvs ?? [] };
+      s.pendingTlvs = [];
+    }
     if (s.receipt.items.length >= 255) return 0x0e;
-    s.receipt.items.push({ name: String(v.name ?? v.text ?? ''), quantityMilli, priceKopecks, amountKopecks, taxRate, tlvCount: 0, marked: false });
+    s.receipt.items.push({ name: String(v.name ?? v.text ?? ''), quantityMilli, priceKopecks, amountKopecks, taxRate, tlvCount: 0, marked: false,
+      paymentMethod: legacy ? 4 : Number(v.paymentMethod), itemType: legacy ? 1 : Number(v.itemType), tlvs: [] });
     this.save();
     return legacy ? { operator } : {};
   }
@@ -249,13 +291,51 @@ export class ShtrihDevice {
     const change = cash + other - payable;
     const incoming = s.receipt.operationType === 1 || s.receipt.operationType === 4;
     s.cashKopecks += (incoming ? 1 : -1) * (cash - change);
-    const doc = this.writeFd({ type: FD_TYPE.receipt, operationType: s.receipt.operationType, amountKopecks: payable }, () => {
+    const receipt = s.receipt;
+    const payments = code === CMD.legacyClose
+      ? { cash: cash - change, electronic: other, prepayment: 0, postpayment: 0, counterProvision: 0 }
+      : { cash: cash - change, electronic: other - Number(v.sum14) - Number(v.sum15) - Number(v.sum16),
+        prepayment: Number(v.sum14), postpayment: Number(v.sum15), counterProvision: Number(v.sum16) };
+    const doc = this.writeFd({ type: FD_TYPE.receipt, operationType: s.receipt.operationType, amountKopecks: payable }, (stored) => {
+      stored.tlv = toHex(receiptTlv(stored, receipt, code === CMD.legacyClose ? null : Number(v.taxSystem), payments));
       s.receipt = null;
       s.receiptsInShift++;
       s.marking = { checked: false, accepted: null, boundInReceipt: 0 };
     });
     if (code === CMD.legacyClose) return { operator, change };
     return { change, fdNumber: doc.fd, fiscalSign: doc.fiscalSign, dateTime: doc.dateTime };
+  }
+
+  /** FF4A: a correction receipt is a document of its own (FFD type 31); no receipt may be open. */
+  private correction(v: FieldValues): number | FieldValues {
+    const result = this.correctionChecked(v);
+    // A refused FF4A drops the FF0C tags sent for it (UNCONFIRMED what a real register keeps).
+    if (typeof result === 'number' && this.state.pendingTlvs?.length) { this.state.pendingTlvs = []; this.save(); }
+    return result;
+  }
+
+  private correctionChecked(v: FieldValues): number | FieldValues {
+    const s = this.state;
+    const gate = this.shiftGate();
+    if (gate) return gate;
+    if (s.receipt) return SHTRIH_ERROR.receiptOpen;
+    const sign = Number(v.calculationSign);
+    if (sign !== 1 && sign !== 3) return SHTRIH_ERROR.badParameters;
+    const correctionType = Number(v.correctionType);
+    if (correctionType !== 0 && correctionType !== 1) return SHTRIH_ERROR.badParameters;
+    const total = Number(v.total);
+    const p = { cash: Number(v.cash), electronic: Number(v.electronic), prepayment: Number(v.prepayment),
+      postpayment: Number(v.postpayment), counterProvision: Number(v.counterProvision) };
+    if (p.cash + p.electronic + p.prepayment + p.postpayment + p.counterProvision !== total) return SHTRIH_ERROR.paymentsLessThanTotal;
+    const extra = s.pendingTlvs ?? [];
+    s.cashKopecks += (sign === 1 ? 1 : -1) * p.cash;
+    const doc = this.writeFd({ type: FD_TYPE_CORRECTION, operationType: sign, amountKopecks: total }, (stored) => {
+      const parts = [...documentHead(stored), tlvByte(TAG.correctionType, correctionType), tlvByte(TAG.calculationSign, sign),
+        tlvByte(TAG.taxSystem, Number(v.taxSystem)), ...extra.map(fromHex), ...totals(total, p)];
+      stored.tlv = toHex(concat(parts));
+      s.pendingTlvs = [];
+    });
+    return { receiptNumber: s.kktDocumentNumber & 0xffff, fdNumber: doc.fd, fiscalSign: doc.fiscalSign };
   }
 
   private markingCheck(v: FieldValues): number | FieldValues {
@@ -281,7 +361,7 @@ export class ShtrihDevice {
   }
 
   /** Writes a fiscal document to the "FN": next FD number, a fiscal sign, unsent to the OFD. */
-  private writeFd(doc: Omit<StoredFd, 'fd' | 'dateTime' | 'fiscalSign' | 'ofdAcknowledged'>, alsoChange?: () => void): StoredFd {
+  private writeFd(doc: Omit<StoredFd, 'fd' | 'dateTime' | 'fiscalSign' | 'ofdAcknowledged'>, alsoChange?: (stored: StoredFd) => void): StoredFd {
     const s = this.state;
     const fd = s.lastFd + 1;
     const dateTime = this.deviceTime();
@@ -290,7 +370,16 @@ export class ShtrihDevice {
     s.lastFd = fd;
     s.documents.push(stored);
     s.kktDocumentNumber = (s.kktDocumentNumber + 1) % 0x10000;
-    alsoChange?.();
+    if (stored.type !== FD_TYPE.receipt && stored.type !== FD_TYPE_CORRECTION) {
+      const parts = [...documentHead(stored)];
+      if (stored.shiftNumber !== undefined) parts.push(tlvU32(1038, stored.shiftNumber));
+      stored.tlv = toHex(concat(parts));
+    }
+    alsoChange?.(stored);
+    // The state file is rewritten on every change: only the latest documents keep their TLV (FF3A on
+    // an older one answers 08h, no data — an emulator limit, not the FN's).
+    const drop = s.documents.length - TLV_DOCUMENTS_KEPT - 1;
+    if (drop >= 0 && s.documents[drop]) delete s.documents[drop]!.tlv;
     this.save();
     return stored;
   }
@@ -313,6 +402,46 @@ function documentData(doc: StoredFd): Uint8Array {
   }
   return encodeFields([{ name: 'dt', kind: 'fnDateTime' }, { name: 'fd', kind: 'u32' }, { name: 'fp', kind: 'u32' }],
     { dt: doc.dateTime, fd: doc.fd, fp: doc.fiscalSign });
+}
+
+type Payments = { cash: number; electronic: number; prepayment: number; postpayment: number; counterProvision: number };
+
+/** 1012 date-time, 1040 FD number, 1077 fiscal sign: what every document starts with here. */
+function documentHead(doc: StoredFd): Uint8Array[] {
+  // 1077 as 6 bytes, the printed FP in the last 4 big-endian: UNCONFIRMED (decodeDocumentTlv reads it so).
+  const fp = new Uint8Array(6);
+  new DataView(fp.buffer).setUint32(2, doc.fiscalSign >>> 0, false);
+  return [tlvUnixTime(TAG.dateTime, doc.dateTime), tlvU32(TAG.fdNumber, doc.fd), encodeTlv(TAG.fiscalSign, fp)];
+}
+
+function totals(total: number, p: Payments): Uint8Array[] {
+  return [tlvVln(TAG.total, total), tlvVln(TAG.cash, p.cash), tlvVln(TAG.electronic, p.electronic), tlvVln(TAG.prepayment, p.prepayment),
+    tlvVln(TAG.postpayment, p.postpayment), tlvVln(TAG.counterProvision, p.counterProvision)];
+}
+
+/** The receipt as the FN would keep it: head, 1054, 1055, receipt-level tags, 1059 per item with its FF4D tags, totals. */
+function receiptTlv(doc: StoredFd, receipt: NonNullable<EmulatorState['receipt']>, taxSystem: number | null, p: Payments): Uint8Array {
+  const parts = [...documentHead(doc), tlvByte(TAG.calculationSign, receipt.operationType)];
+  if (taxSystem !== null) parts.push(tlvByte(TAG.taxSystem, taxSystem));
+  for (const hex of receipt.receiptTlvs ?? []) parts.push(fromHex(hex));
+  for (const item of receipt.items) {
+    const rate = vatFromByte(item.taxRate);
+    const children = [tlvString(TAG.itemName, item.name), tlvVln(TAG.unitPrice, item.priceKopecks), tlvFvlnMilli(TAG.quantity, item.quantityMilli),
+      tlvVln(TAG.itemAmount, item.amountKopecks)];
+    if (rate !== null) children.push(tlvByte(TAG.vatRate, TAG_1199[rate] ?? 0));
+    children.push(tlvByte(TAG.itemType, item.itemType ?? 1), tlvByte(TAG.paymentMethod, item.paymentMethod ?? 4));
+    for (const hex of item.tlvs ?? []) children.push(fromHex(hex));
+    parts.push(tlvStruct(TAG.item, children));
+  }
+  parts.push(...totals(doc.amountKopecks ?? 0, p));
+  return concat(parts);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) { out.set(x, at); at += x.length; }
+  return out;
 }
 
 function rawError(code: number, error: number): Uint8Array {

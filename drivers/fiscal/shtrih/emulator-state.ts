@@ -14,13 +14,22 @@ export interface StoredFd {
   shiftNumber?: number;
   ofdAcknowledged: boolean;
   tlvCount?: number;
+  /** The document as the FN's TLV (hex), what FF3A/FF3B hand out; kept for the latest documents only. */
+  tlv?: string;
 }
 
 export interface OpenReceipt {
   /** FF46 operation type / tag 1054: 1 sale, 2 sale return, 3 purchase, 4 purchase return. */
   operationType: number;
-  items: Array<{ name: string; quantityMilli: number; priceKopecks: number; amountKopecks: number; taxRate: number; tlvCount: number; marked: boolean }>;
+  items: Array<{
+    name: string; quantityMilli: number; priceKopecks: number; amountKopecks: number; taxRate: number; tlvCount: number; marked: boolean;
+    paymentMethod?: number; itemType?: number;
+    /** Item-level TLVs bound by FF4D, hex, in the order received. */
+    tlvs?: string[];
+  }>;
   receiptTlvCount: number;
+  /** Receipt-level TLVs (FF0C), hex. */
+  receiptTlvs?: string[];
 }
 
 export interface EmulatorState {
@@ -41,6 +50,8 @@ export interface EmulatorState {
   /** 0 paper present, 1 passive paper out, 2 printing interrupted (paper out), 3 waiting for B0. */
   submode: number;
   marking: { checked: boolean; accepted: boolean | null; boundInReceipt: number };
+  /** FF0C tags sent with no receipt open: they go into the next document (a correction receipt). */
+  pendingTlvs?: string[];
 }
 
 export function freshState(): EmulatorState {

@@ -13,7 +13,7 @@ import type { FiscalServiceOptions, FiscalServiceSettings } from './fiscal-setti
 import { JOB_STEPS, MAIN_ACTION, conditionHolds } from './job-steps';
 import { receiptForRequestJob, receiptForSale } from './receipt-request';
 import {
-  findShiftOpenTime, gatherRegisterFacts, journalDocument, readDeviceFacts, registerTimeMs, type DeviceFacts,
+  findShiftOpenTime, gatherRegisterFacts, journalDocument, readDeviceFacts, receiptJournalDocument, registerTimeMs, type DeviceFacts,
 } from './register-facts';
 
 export type RunnerEvent =
@@ -111,7 +111,7 @@ export class FiscalJobRunner {
       case 'receipt': {
         const result = await register.fiscaliseReceipt(request!);
         // Read the document back from the FN; if that fails the step is reconciled, which reads it again.
-        doc = journalDocument(await register.findDocument(result.fdNumber), result.fdNumber);
+        doc = await receiptJournalDocument(register, await register.findDocument(result.fdNumber), result.fdNumber);
         break;
       }
       case 'openShift':
@@ -165,7 +165,8 @@ export class FiscalJobRunner {
     switch (decision.action) {
       case 'done': {
         const fd = decision.document.fdNumber;
-        const doc = journalDocument(gathered.documents.get(fd)!, fd);
+        const summary = gathered.documents.get(fd)!;
+        const doc = step.action === 'receipt' ? await receiptJournalDocument(register, summary, fd) : journalDocument(summary, fd);
         this.stepDone(job, step, doc);
         if (decision.continuePrint) {
           // Paper ran out after the document was made (reference §5.6): only continue printing. If the

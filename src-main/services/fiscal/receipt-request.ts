@@ -36,6 +36,7 @@ export function receiptForSale(sale: Sale, settings: FiscalSettings): SaleReceip
         name: item.name, quantityMilli: item.quantityMilli, priceKopecks: item.priceKopecks, amountKopecks: item.amountKopecks,
         vat, vatKopecks: item.vatKopecks, paymentMethod: item.paymentMethod, itemType: item.itemType,
         unit: UNIT_NAME.get(item.measure) ?? 'piece',
+        ...(item.gtin ? { productCode: { gtin: item.gtin } } : {}),
       };
     }),
     payments: {

@@ -34,6 +34,22 @@ export function journalDocument(doc: StoredDocument, fdNumber: number): JournalD
 }
 
 /**
+ * A receipt's journal document read back from the FN in full (FF3A/FF3B TLV, decoded to tag → value)
+ * where the driver can, else the FF0A summary. The TLV read is read-only and comes after the document
+ * exists, so a failure only costs the detail: it falls back to the summary, never fails the step.
+ */
+export async function receiptJournalDocument(register: FiscalRegister, summary: StoredDocument, fdNumber: number): Promise<JournalDocument> {
+  const doc = journalDocument(summary, fdNumber);
+  if (!register.readDocumentTlv) return doc;
+  try {
+    const tlv = await register.readDocumentTlv(fdNumber);
+    return { ...doc, document: { source: 'fn-tlv', kind: summary.kind, fdNumber: tlv.fdNumber, documentType: tlv.documentType, fields: tlv.fields } };
+  } catch {
+    return doc;
+  }
+}
+
+/**
  * Everything reconcile() needs. Documents other jobs already own are passed as 'other' so that a
  * receipt of the same sum made for another sale is never taken for this job's.
  */

@@ -59,7 +59,11 @@ describe('the fiscal service', () => {
     expectExactlyOnce(lane, s.journal, emulator, [sale.id]);
     const job = s.journal.jobForSale(sale.id)!;
     expect(job).toMatchObject({ state: 'done', fnSerial: emulator.device.state.fnSerial, fdBefore: 1, fdNumber: 3 });
-    expect(job.document).toMatchObject({ kind: 'receipt', fdNumber: 3, sign: 'sale', totalKopecks: sale.totals.totalKopecks });
+    // The document is the FN's own, read back as TLV (FF3A/FF3B): 1054 sale, 1020 total, 1040 FD, 1059 per line.
+    expect(job.document).toMatchObject({ source: 'fn-tlv', kind: 'receipt', fdNumber: 3, documentType: FD_TYPE.receipt,
+      fields: { 1054: 1, 1020: sale.totals.totalKopecks, 1040: 3, 1077: Number(job.fiscalSign), 1021: expect.any(String) as unknown } });
+    const items = (job.document as { fields: Record<string, unknown> }).fields['1059'] as Array<Record<string, unknown>>;
+    expect(items).toHaveLength(sale.lines.filter((l) => !l.voided).length);
     expect(s.journal.steps(job.id).map((st) => [st.action, st.state])).toEqual([['closeShift', 'skipped'], ['openShift', 'done'], ['receipt', 'done']]);
     expect(docTypes(emulator)).toEqual([1, FD_TYPE.shiftOpen, FD_TYPE.receipt]);
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'fiscal.jobDone', saleId: sale.id, fdNumber: 3 }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Sale } from '../../../src-main/contract';
 import { priceLine, receiptTotals, voided } from '../../../src-main/domain/receipt';
-import { fiscalReceiptFromSale, paymentsBalance, TAX_SYSTEM, VAT_TAG_1199 } from '../../../src-main/domain/fiscal-receipt';
+import { fiscalReceiptFromSale, isGtin13, paymentsBalance, TAX_SYSTEM, VAT_TAG_1199 } from '../../../src-main/domain/fiscal-receipt';
 
 const base = { barcode: null, unit: 'piece' as const, weighed: false, marking: null, ageLimit: null };
 function sale(): Sale {
@@ -41,5 +41,15 @@ describe('a sale as an FFD 1.2 receipt', () => {
     expect(VAT_TAG_1199.vat22).toBe(11);
     expect(VAT_TAG_1199.vat22_122).toBe(12);
     expect(new Set(Object.values(VAT_TAG_1199)).size).toBe(Object.keys(VAT_TAG_1199).length);
+  });
+
+  it('takes as a GTIN for 1302 only a 13-digit barcode with a valid check digit that is not an in-store number', () => {
+    expect(isGtin13('4600000000015')).toBe(true);
+    expect(isGtin13('4600000000016')).toBe(false);
+    expect(isGtin13('2100001012345')).toBe(false);
+    expect(isGtin13('460000000001')).toBe(false);
+    const s = sale();
+    const bad = { ...s, lines: s.lines.map((l) => (l.id === 'l1' ? { ...l, barcode: '4600000000016' } : l)) };
+    expect(fiscalReceiptFromSale(bad, { taxSystem: TAX_SYSTEM.osn }).items[0]!.gtin).toBeNull();
   });
 });

@@ -42,6 +42,39 @@ describe.each<LinkKind>(['pty', 'tcp'])('Shtrih driver over %s', (kind) => {
     expect((await r.ofdStatus()).unsentCount).toBeGreaterThanOrEqual(2);
   });
 
+  it('sends the product code and the kilogram measure bound to their lines and reads the whole document back from the FN', async () => {
+    rig = await startShtrihRig(kind);
+    const r = rig.register;
+    await r.openShift();
+    const request: ReceiptRequest = { ...receipt, items: [{ ...receipt.items[0]!, productCode: { gtin: '4600000000015' } }, receipt.items[1]!] };
+    const result = await r.fiscaliseReceipt(request);
+    const doc = await r.readDocumentTlv(result.fdNumber);
+    expect(doc).toMatchObject({ fdNumber: result.fdNumber, documentType: 3 });
+    expect(doc.fields).toMatchObject({ 1040: result.fdNumber, 1077: result.fiscalSign, 1054: 1, 1055: 1, 1020: total,
+      1021: 'Иванова А.А.', 1008: 'buyer@example.ru', 1031: total });
+    expect(doc.fields['1059']).toEqual([
+      expect.objectContaining({ 1030: 'Молоко 3,2% 1 л', 1023: 2, 2108: 0, 1163: { 1302: '4600000000015' } }),
+      expect.objectContaining({ 1030: 'Яблоки Гала', 1023: 1.234, 2108: 11, 1199: 11, 1043: Math.round(1234 * 15900 / 1000) }),
+    ]);
+    expect(doc.fields['1059']).not.toContainEqual(expect.objectContaining({ 1030: 'Яблоки Гала', 1163: expect.anything() as unknown }));
+  });
+
+  it('makes a correction receipt with its basis and reads it back as a document of its own', async () => {
+    rig = await startShtrihRig(kind);
+    const r = rig.register;
+    await r.openShift();
+    const result = await r.fiscaliseCorrection({ sign: 'sale', correctionType: 'ordered', taxSystem: 'usnIncome',
+      basis: { date: '2026-11-20', orderNumber: '12-34/5' }, totalKopecks: 1500_00,
+      payments: { cashKopecks: 1000_00, electronicKopecks: 500_00 }, vatKopecks: { none: 1500_00 } });
+    expect((await r.fnStatus()).lastFdNumber).toBe(result.fdNumber);
+    expect(await r.findDocument(result.fdNumber)).toMatchObject({ kind: 'other', documentType: 31 });
+    const doc = await r.readDocumentTlv(result.fdNumber);
+    expect(doc).toMatchObject({ documentType: 31, fields: { 1040: result.fdNumber, 1077: result.fiscalSign, 1173: 1, 1054: 1, 1055: 2,
+      1174: { 1178: '2026-11-20T00:00', 1179: '12-34/5' }, 1020: 1500_00, 1031: 1000_00, 1081: 500_00 } });
+    await expect(r.fiscaliseCorrection({ sign: 'sale', correctionType: 'self', taxSystem: 'osn', basis: { date: '2026-11-20' },
+      totalKopecks: 100, payments: { cashKopecks: 1, electronicKopecks: 0 } })).rejects.toBeInstanceOf(FiscalError);
+  });
+
   it('prints X and Z reports and moves cash in and out', async () => {
     rig = await startShtrihRig(kind);
     const r = rig.register;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ShtrihDevice } from '../../../../drivers/fiscal/shtrih/emulator-device';
 import { freshState, loadState } from '../../../../drivers/fiscal/shtrih/emulator-state';
 import { CMD, decodeAnswer, encodeRequest } from '../../../../drivers/fiscal/shtrih/commands';
+import { decodeDocumentTlv, tlvByte, tlvProductCodeEan13, tlvString } from '../../../../drivers/fiscal/shtrih/tlv';
 
 function device(now = { t: Date.parse('2026-03-01T06:00:00Z') }, file: string | null = null) {
   const d = new ShtrihDevice(freshState(), { stateFile: file, now: () => now.t });
@@ -68,5 +69,58 @@ describe('the emulated Shtrih register', () => {
     const check = run(CMD.markingCheck, { plannedStatus: 1, mode: 0, codeLength: code.length, tlvLength: tlv.length, payload: Uint8Array.from([...code, ...tlv]) });
     expect(check.values.localResult).toBe(3);
     expect(run(CMD.markingAccept, { accept: 1 }).values.checkResult).toBe(0x0f);
+  });
+
+  it('keeps the tags bound to each operation (FF4D) with the document and hands the document out as TLV (FF3A, FF3B)', () => {
+    const { d, run } = device();
+    run(CMD.openShift);
+    run(CMD.operationV2, { ...sale, name: 'Яблоки', quantity: 1234, price: 15_900 });
+    run(CMD.tlvOperation, { tlv: tlvByte(2108, 11) });
+    run(CMD.operationV2, sale);
+    run(CMD.tlvOperation, { tlv: tlvByte(2108, 0) });
+    run(CMD.tlvOperation, { tlv: tlvProductCodeEan13('4600000000015') });
+    run(CMD.tlv, { tlv: tlvString(1021, 'Иванова А.А.') });
+    expect(d.state.receipt!.items[0]!.tlvs).toEqual(['3c080100' + '0b']);
+    expect(d.state.receipt!.items[1]!.tlvs).toHaveLength(2);
+    const close = run(CMD.closeReceiptV2, sums(50_000));
+    const fd = close.values.fdNumber as number;
+
+    const head = run(CMD.requestDocumentTlv, { fdNumber: fd });
+    expect(head.values.documentType).toBe(3);
+    const chunks: number[] = [];
+    for (;;) {
+      const block = run(CMD.readDocumentTlvBlock);
+      if (block.error !== 0) { expect(block.error).toBe(0x08); break; }
+      chunks.push(...(block.values.block as Uint8Array));
+    }
+    expect(chunks).toHaveLength(head.values.documentLength as number);
+    const fields = decodeDocumentTlv(Uint8Array.from(chunks));
+    const amount = Math.round(1234 * 15_900 / 1000);
+    expect(fields).toMatchObject({ 1040: fd, 1077: close.values.fiscalSign, 1054: 1, 1055: 1, 1021: 'Иванова А.А.', 1020: amount + 10_000, 1031: amount + 10_000 });
+    expect(fields['1059']).toEqual([
+      { 1030: 'Яблоки', 1079: 15_900, 1023: 1.234, 1043: amount, 1199: 2, 1212: 1, 1214: 4, 2108: 11 },
+      { 1030: 'Хлеб', 1079: 10_000, 1023: 1, 1043: 10_000, 1199: 2, 1212: 1, 1214: 4, 2108: 0, 1163: { 1302: '4600000000015' } },
+    ]);
+    expect(run(CMD.requestDocumentTlv, { fdNumber: 999 }).error).toBe(0x08);
+  });
+
+  it('makes a correction receipt (FF4A) as a document of its own, refusing it while a receipt is open or when the sums differ', () => {
+    const { run } = device();
+    run(CMD.openShift);
+    const correction = { correctionType: 0, calculationSign: 1, total: 30_000, cash: 10_000, electronic: 20_000, prepayment: 0, postpayment: 0,
+      counterProvision: 0, ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`tax${i + 1}`, 0])), taxSystem: 1 };
+    run(CMD.operationV2, sale);
+    expect(run(CMD.correctionReceiptV2, correction).error).toBe(0x4a);
+    run(CMD.cancelReceipt);
+    expect(run(CMD.correctionReceiptV2, { ...correction, cash: 1 }).error).toBe(0x45);
+    const done = run(CMD.correctionReceiptV2, correction);
+    expect(done.error).toBe(0);
+    const fd = done.values.fdNumber as number;
+    expect(run(CMD.fnStatus).values.lastFd).toBe(fd);
+    expect(run(CMD.findDocument, { fdNumber: fd }).values.documentType).toBe(31);
+    const head = run(CMD.requestDocumentTlv, { fdNumber: fd });
+    expect(head.values.documentType).toBe(31);
+    const block = run(CMD.readDocumentTlvBlock).values.block as Uint8Array;
+    expect(decodeDocumentTlv(block)).toMatchObject({ 1040: fd, 1173: 0, 1054: 1, 1020: 30_000, 1031: 10_000, 1081: 20_000 });
   });
 });

@@ -34,4 +34,14 @@ describe('a sale as the register request', () => {
     expect(() => receiptForSale({ ...s, payments: [{ method: 'cash', amountKopecks: 1 }] }, { taxSystem: 1 })).toThrow(/payments/);
     expect(() => receiptForSale({ ...s, lines: [] }, { taxSystem: 1 })).toThrow(/no lines/);
   });
+
+  it('gives a line with a 13-digit GTIN its product code (1163/1302) and sends weighed lines in kilograms with their fractional quantity', () => {
+    const s = sale();
+    const withGtin = { ...s, lines: s.lines.map((l) => (l.id === 'l1' ? { ...l, barcode: '4600000000015' } : l.id === 'l2' ? { ...l, barcode: '2100001012345' } : l)) };
+    const { request } = receiptForSale(withGtin, { taxSystem: 1 });
+    expect(request.items[0]).toMatchObject({ productCode: { gtin: '4600000000015' }, unit: 'piece' });
+    // A scale label (prefix 2, in-store) is not a GTIN: no product code, but kilograms and 1.250.
+    expect(request.items[1]).toMatchObject({ unit: 'kg', quantityMilli: 1250 });
+    expect(request.items[1]!.productCode).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FiscalRegister, StoredDocument } from '../../../../drivers/fiscal/fiscal-register';
-import { documentFacts, findShiftOpenTime, registerTimeMs } from '../../../../src-main/services/fiscal/register-facts';
+import { documentFacts, findShiftOpenTime, receiptJournalDocument, registerTimeMs } from '../../../../src-main/services/fiscal/register-facts';
 
 /** Only findDocument is asked; it counts the questions. */
 function fnWith(docs: Record<number, StoredDocument>) {
@@ -42,5 +42,15 @@ describe('register facts', () => {
   it('a shift-close found first means no open shift is known', async () => {
     const { register } = fnWith({ 3: shift('shiftClose', 3, '2026-11-23T08:00'), 4: receipt(4) });
     expect(await findShiftOpenTime(register, 4, { last: null, known: () => new Set() }, 100)).toBeNull();
+  });
+
+  it('keeps the FN\'s own TLV document for a receipt, and the FF0A summary when the register cannot give it', async () => {
+    const fields = { 1040: 5, 1054: 1, 1059: [{ 1030: 'Хлеб' }] };
+    const reads = { readDocumentTlv: async (fd: number) => ({ fdNumber: fd, documentType: 3, fields }) } as unknown as FiscalRegister;
+    expect(await receiptJournalDocument(reads, receipt(5), 5)).toEqual({ fdNumber: 5, fiscalSign: '35', dateTime: '2026-11-23T12:00',
+      document: { source: 'fn-tlv', kind: 'receipt', fdNumber: 5, documentType: 3, fields } });
+    const fails = { readDocumentTlv: async () => { throw new Error('link lost'); } } as unknown as FiscalRegister;
+    expect((await receiptJournalDocument(fails, receipt(5), 5)).document).toMatchObject({ kind: 'receipt', totalKopecks: 100, sign: 'sale' });
+    expect((await receiptJournalDocument({} as FiscalRegister, receipt(5), 5)).document).toMatchObject({ kind: 'receipt', totalKopecks: 100 });
   });
 });
