@@ -8,6 +8,7 @@ import type { CallName, CallOutcome, CallRequest, Override } from '../../src-mai
 import type { Clock } from '../../src-main/services/clock';
 import type { FiscalRegisterConfig } from '../../src-main/app/fiscal-register-setup';
 import type { UpstreamSettings } from '../../src-main/app/lane-settings';
+import type { VideoExportOptions } from '../../src-main/services/video/video-export-service';
 
 export interface TestLane {
   app: PosAppInternals;
@@ -35,9 +36,10 @@ export function testClock(startIso = '2026-11-23T09:00:00.000Z'): Clock & { adva
   };
 }
 
-export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings } = {}): Promise<TestLane> {
+export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings; video?: VideoExportOptions } = {}): Promise<TestLane> {
   const dir = options.dir ?? tempDir();
-  const app = await createApp({ dataDir: dir, demo: true, ...(options.clock ? { clock: options.clock } : {}), ...(options.fiscal ? { fiscal: options.fiscal } : {}), ...(options.upstream ? { upstream: options.upstream } : {}) });
+  const { dir: _dir, ...appOptions } = options;
+  const app = await createApp({ dataDir: dir, demo: true, ...appOptions });
   let id = 0;
   const call = (session: Session, name: string, payload: unknown, override?: Override) =>
     app.dispatcher.dispatch(session, { type: 'call', id: ++id, call: name, payload, ...(override ? { override } : {}) });

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function laneWithSink(port: number, options: { maxPendingPerSink?: number } = {}): Promise<{ lane: TestLane; admin: Session; cashier: Session; sinkId: string }> {
   // "A minute" of outage compressed: backoff 20..200 ms instead of 1..30 s.
-  const lane = await openLaneWithVideo({ backoff: { initialMs: 20, maxMs: 200 }, ...options });
+  const lane = await openLane({ video: { backoff: { initialMs: 20, maxMs: 200 }, ...options } });
   cleanups.push(() => lane.close());
   const admin = await login(lane, '0000');
   const { sink } = await lane.ok(admin, 'video.saveSink', { sink: {
@@ -24,30 +24,6 @@ async function laneWithSink(port: number, options: { maxPendingPerSink?: number 
   await lane.ok(cashier, 'shift.open', {});
   await lane.ok(cashier, 'cash.move', { direction: 'in', amountKopecks: 100, comment: 'start' });
   return { lane, admin, cashier, sinkId: sink.id };
-}
-
-async function openLaneWithVideo(video: NonNullable<Parameters<typeof import('../../../src-main/app/create-app').createApp>[0]['video']>): Promise<TestLane> {
-  const { createApp } = await import('../../../src-main/app/create-app');
-  const { tempDir } = await import('../../helpers/lane');
-  const dir = tempDir();
-  const base = await openLane({ dir });
-  await base.close(); // seeds the demo lane once; reopened below with the video options
-  const app = await createApp({ dataDir: dir, demo: true, video });
-  let id = 0;
-  const call = (session: Session, name: string, payload: unknown, override?: { pin: string }) =>
-    app.dispatcher.dispatch(session, { type: 'call', id: ++id, call: name, payload, ...(override ? { override } : {}) });
-  return {
-    app, dir, session: () => app.newSession(), call: call as TestLane['call'],
-    async ok(session, name, payload, override) {
-      const outcome = await call(session, name, payload, override);
-      if (!outcome.ok) throw new Error(`${name} failed: ${JSON.stringify(outcome.error)}`);
-      return outcome.result;
-    },
-    async close() {
-      await app.close();
-      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 const comments = (receiver: VideoReceiver) => receiver.frames.filter((f) => f.type === 'ВНЕСЕНИЕ').map((f) => /\| (#\d+)/.exec(f.fields['text']!)?.[1] ?? f.fields['text']);
