@@ -7,6 +7,8 @@ import { openScalePort, type ScalePortOptions } from '../port';
 import { scaleErrors, type Scale, type ScaleReading, type WatchOptions, type WeightEvent } from '../scale';
 import { COMMAND, STATUS_BIT, decodeAnswer, scanAnswer, type MettlerAnswer } from './codec';
 
+export const METTLER_LINE = { baudRate: 9_600, dataBits: 7, parity: 'even', stopBits: 1 } as const;
+
 export interface MettlerOptions extends ScalePortOptions {
   /** Odoo uses 1 s read timeouts. */
   answerTimeoutMs?: number;
@@ -24,7 +26,8 @@ export class Mettler8217Scale implements Scale {
   }
 
   static async open(port: string, o: MettlerOptions = {}): Promise<Mettler8217Scale> {
-    return Mettler8217Scale.over(await openScalePort(port, 9_600, o), o);
+    // Reference §1: the 8217 talks 9600 7E1 (a pty or USB-CDC adapter ignores the frame).
+    return Mettler8217Scale.over(await openScalePort(port, METTLER_LINE, o), o);
   }
 
   static over(transport: ByteTransport, o: MettlerOptions = {}): Mettler8217Scale {
