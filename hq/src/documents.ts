@@ -1,10 +1,12 @@
-// Ingest of the lanes' outbox documents: validated with the lane's own contract schemas, idempotent
+// Ingest of the lanes' outbox documents: validated with the schemas the lane itself uses
+// (src-main/upstream/document-schemas.ts), idempotent
 // by document id, one transaction per batch. A repeated id with the same content is acknowledged
 // again (the lane lost our answer); with other content it is a conflict — logged, kept in
 // document_conflicts, answered, and never applied over the first version.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Id, IsoTime, Kopecks, NonNegativeKopecks, Receipt, Sale, ShiftSummary } from '../../src-main/contract/model';
+import { Id, IsoTime } from '../../src-main/contract/model';
+import { describeZodError, documentPayloadProblem } from '../../src-main/upstream/document-schemas';
 import type { HqDatabase } from './db';
 import { hqErrors, type Logger } from './errors';
 import type { Lane } from './lanes';
@@ -12,16 +14,6 @@ import type { Lane } from './lanes';
 export const MAX_BATCH_DOCUMENTS = 1000;
 
 const Time = IsoTime.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
-
-/** Payload shapes per outbox type, as the lane writes them (src-main/services/{sale,shift}). */
-export const PAYLOADS: Record<string, z.ZodType> = {
-  'sale.closed': Sale.extend({ closedAt: Time }),
-  'receipt.cancelled': z.object({ receipt: Receipt, cancelledBy: Id, authorisedBy: Id }),
-  'shift.opened': z.object({ id: Id, number: z.number().int(), openedAt: Time, openedBy: Id }),
-  'shift.closed': ShiftSummary,
-  'cash.in': z.object({ id: Id, shiftId: Id, direction: z.literal('in'), amountKopecks: NonNegativeKopecks, comment: z.string(), userId: Id, at: Time }),
-  'cash.out': z.object({ id: Id, shiftId: Id, direction: z.literal('out'), amountKopecks: Kopecks.min(1), comment: z.string(), userId: Id, at: Time }),
-};
 
 export const DocumentIn = z.object({
   id: Id,
@@ -41,13 +33,21 @@ export interface IngestResult {
   conflicts: { id: string; reason: string }[];
 }
 
-/** JSON with keys sorted at every level: the same document hashes the same however it was serialised. */
+/**
+ * JSON with keys sorted at every level: the same document hashes the same however it was serialised.
+ * (JSON.stringify with a replacer that rebuilds each object with sorted keys: same text as a
+ * hand-written recursion, several times faster, and ingest hashes every document.)
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return JSON.stringify(value, sortKeys) ?? 'null';
+}
+
+function sortKeys(_key: string, v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const obj = v as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) sorted[k] = obj[k];
+  return sorted;
 }
 
 export function contentHash(d: DocumentIn): string {
@@ -72,14 +72,9 @@ export function parseBatch(body: unknown, maxDocuments = MAX_BATCH_DOCUMENTS): D
       invalid.push({ index, id, reason: describe(envelope.error) });
       return;
     }
-    const schema = PAYLOADS[envelope.data.type];
-    if (!schema) {
-      invalid.push({ index, id, reason: `unknown document type "${envelope.data.type}"` });
-      return;
-    }
-    const payload = schema.safeParse(envelope.data.payload);
-    if (!payload.success) {
-      invalid.push({ index, id, reason: `payload of ${envelope.data.type}: ${describe(payload.error)}` });
+    const problem = documentPayloadProblem(envelope.data.type, envelope.data.payload);
+    if (problem !== null) {
+      invalid.push({ index, id, reason: problem });
       return;
     }
     docs.push(envelope.data);
@@ -88,12 +83,17 @@ export function parseBatch(body: unknown, maxDocuments = MAX_BATCH_DOCUMENTS): D
   return docs;
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`).join('; ');
-}
+const describe = describeZodError;
 
 /** Writes a validated batch for one lane in one transaction. */
-export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly DocumentIn[], reportedBacklog: number | null, log: Logger): Promise<IngestResult> {
+export interface LaneReport {
+  /** X-Outbox-Backlog: rows waiting on the lane. */
+  backlog: number | null;
+  /** X-Outbox-Parked: rows the lane parked for its operator. */
+  parked: number | null;
+}
+
+export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly DocumentIn[], reported: LaneReport, log: Logger): Promise<IngestResult> {
   const result: IngestResult = { accepted: [], duplicates: [], conflicts: [] };
   const hashes = new Map<DocumentIn, string>(docs.map((d) => [d, contentHash(d)]));
   const fresh: DocumentIn[] = [];
@@ -141,14 +141,30 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
          SELECT e.doc->>'id', $1, (e.doc->>'seq')::bigint, e.doc->>'type', e.doc->>'aggregateId', e.doc->>'createdAt', e.doc->'payload', e.doc->>'hash'
            FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, n) ORDER BY e.n`,
         [lane.id, JSON.stringify(rows)]);
-      const saleIds = fresh.filter((d) => d.type === 'sale.closed').map((d) => d.id);
-      if (saleIds.length > 0) {
+      const sales = fresh.filter((d) => d.type === 'sale.closed').map((d) => {
+        const p = d.payload as { number: number; closedAt: string; totals: { totalKopecks: number }; fiscalDocument?: { fiscalSign: string } | null };
+        return { id: d.id, saleId: d.aggregateId, number: p.number, closedAt: p.closedAt, total: p.totals.totalKopecks, sign: p.fiscalDocument?.fiscalSign ?? null };
+      });
+      if (sales.length > 0) {
+        // The lookup columns come from the payloads validated here, not read back out of the stored jsonb.
         await tx.query(
-          `INSERT INTO sales (document_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
-           SELECT d.id, $1, d.lane_id, (d.payload->>'number')::int, (d.payload->>'closedAt')::timestamptz,
-                  (d.payload#>>'{totals,totalKopecks}')::bigint, d.payload#>>'{fiscalDocument,fiscalSign}'
-             FROM documents d WHERE d.id = ANY($2::text[])`,
-          [lane.storeId, saleIds]);
+          `INSERT INTO sales (document_id, sale_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
+           SELECT s.id, s."saleId", $1, $2, s.number, s."closedAt", s.total, s.sign
+             FROM jsonb_to_recordset($3::jsonb) AS s(id text, "saleId" text, number int, "closedAt" timestamptz, total bigint, sign text)`,
+          [lane.storeId, lane.id, JSON.stringify(sales)]);
+      }
+      const returnIds = fresh.filter((d) => d.type === 'receipt.returned').map((d) => d.id);
+      if (returnIds.length > 0) {
+        // Returned quantities per sale line, for the receipt lookup. A return whose sale the head
+        // office does not hold yet stays a document only (its lines are not counted).
+        await tx.query(
+          `INSERT INTO returned_lines (return_document_id, sale_document_id, line_id, quantity_milli)
+           SELECT d.id, s.document_id, l->>'lineId', (l->>'quantityMilli')::bigint
+             FROM documents d CROSS JOIN LATERAL jsonb_array_elements(d.payload->'lines') AS l
+             JOIN LATERAL (SELECT document_id FROM sales WHERE sale_id = d.payload->>'saleId' ORDER BY document_id LIMIT 1) s ON true
+            WHERE d.id = ANY($1::text[])
+           ON CONFLICT DO NOTHING`,
+          [returnIds]);
       }
     }
     for (const c of conflictRows) {
@@ -156,9 +172,10 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
         [c.doc.id, lane.id, c.reason, JSON.stringify(c.doc), hashes.get(c.doc)]);
     }
     await tx.query(
-      `UPDATE lanes SET last_contact_at = now(), last_seq = GREATEST(last_seq, $2::bigint), reported_backlog = COALESCE($3::int, reported_backlog)
+      `UPDATE lanes SET last_contact_at = now(), last_seq = GREATEST(last_seq, $2::bigint), reported_backlog = COALESCE($3::int, reported_backlog),
+              reported_parked = COALESCE($4::int, reported_parked)
         WHERE id = $1`,
-      [lane.id, fresh.reduce((m, d) => Math.max(m, d.seq), 0), reportedBacklog]);
+      [lane.id, fresh.reduce((m, d) => Math.max(m, d.seq), 0), reported.backlog, reported.parked]);
   });
 
   for (const c of conflictRows) {

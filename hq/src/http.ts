@@ -2,6 +2,7 @@
 // socket and the order of checks (size, then auth, then content) stay in plain sight.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ADMIN_CSP, adminAuthorised, renderAdminPage } from './admin-page';
 import { catalogPage, MAX_PAGE } from './catalog';
 import type { HqDatabase } from './db';
 import { ingestBatch, MAX_BATCH_DOCUMENTS, parseBatch } from './documents';
@@ -14,6 +15,8 @@ export interface HqServerOptions {
   /** Largest request body accepted; larger ones get 413 and nothing is written. Default 4 MiB. */
   maxBodyBytes?: number;
   maxBatchDocuments?: number;
+  /** Enables GET /admin behind this token; without it /admin does not exist (404). */
+  adminToken?: string;
   log?: Logger;
 }
 
@@ -45,9 +48,7 @@ export function createHqServer(options: HqServerOptions): HqServer {
         own(lane, params[0]!);
         const body = await readJsonBody(req, maxBody);
         const docs = parseBatch(body, maxDocs);
-        const backlogHeader = req.headers['x-outbox-backlog'];
-        const backlog = typeof backlogHeader === 'string' && /^\d{1,9}$/.test(backlogHeader) ? Number(backlogHeader) : null;
-        return ingestBatch(db, lane, docs, backlog, log);
+        return ingestBatch(db, lane, docs, { backlog: countHeader(req, 'x-outbox-backlog'), parked: countHeader(req, 'x-outbox-parked') }, log);
       },
     },
     {
@@ -111,6 +112,7 @@ export function createHqServer(options: HqServerOptions): HqServer {
     try {
       const url = new URL(req.url ?? '/', 'http://hq');
       if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
+      if (req.method === 'GET' && url.pathname === '/admin' && options.adminToken) return await admin(req, res, options.adminToken);
       const route = routes.find((r) => r.method === req.method && r.path.test(url.pathname));
       if (!route) throw hqErrors.notFound();
       // Size before auth and before parsing: an oversized body is refused without reading it.
@@ -138,6 +140,18 @@ export function createHqServer(options: HqServerOptions): HqServer {
     }
   }
 
+  async function admin(req: http.IncomingMessage, res: http.ServerResponse, token: string): Promise<void> {
+    const headers = { 'content-security-policy': ADMIN_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+    if (!adminAuthorised(req, token)) {
+      res.writeHead(401, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="Prilavok head office", charset="UTF-8"' });
+      res.end('the admin token is required (any user name, the token as password)\n');
+      return;
+    }
+    const html = await renderAdminPage(db);
+    res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+    res.end(html);
+  }
+
   return {
     server,
     listen(port = 0, host = '127.0.0.1') {
@@ -156,6 +170,12 @@ export function createHqServer(options: HqServerOptions): HqServer {
       });
     },
   };
+}
+
+/** A non-negative count from a header the lane may send; anything else is ignored. */
+function countHeader(req: http.IncomingMessage, name: string): number | null {
+  const v = req.headers[name];
+  return typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, close = false): void {

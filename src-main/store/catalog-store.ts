@@ -4,14 +4,18 @@ import type { Database } from 'better-sqlite3';
 import { openDatabase } from './database';
 import { CatalogRepository } from './catalog-repository';
 import { importCatalogCsv } from './catalog-import';
+import { CatalogPullApplier } from './catalog-pull';
 
 export type CatalogImportResult = Awaited<ReturnType<typeof importCatalogCsv>>;
 
 export class CatalogStore {
   readonly products: CatalogRepository;
+  /** Pulls from the head office, applied a whole pull at a time (catalog-pull.ts). */
+  readonly pulls: CatalogPullApplier;
 
   private constructor(private readonly db: Database) {
     this.products = new CatalogRepository(db);
+    this.pulls = new CatalogPullApplier(db);
   }
 
   static open(file: string): CatalogStore {

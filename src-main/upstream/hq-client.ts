@@ -79,8 +79,10 @@ export class HqClient {
     this.timeoutMs = config.requestTimeoutMs ?? 30_000;
   }
 
-  async postDocuments(documents: readonly DocumentOut[], backlog: number, signal?: AbortSignal): Promise<IngestReply> {
-    const body = await this.request('POST', '/v1/lanes/me/documents', { documents }, { 'x-outbox-backlog': String(backlog) }, signal);
+  /** backlog and parked: the lane's outbox counts, shown on the head office's lane list and admin page. */
+  async postDocuments(documents: readonly DocumentOut[], counts: { backlog: number; parked: number }, signal?: AbortSignal): Promise<IngestReply> {
+    const body = await this.request('POST', '/v1/lanes/me/documents', { documents },
+      { 'x-outbox-backlog': String(counts.backlog), 'x-outbox-parked': String(counts.parked) }, signal);
     return parse(IngestReply, body, 'ingest reply');
   }
 

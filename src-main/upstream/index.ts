@@ -3,3 +3,4 @@ export { OutboxRelay, type OutboxRelayOptions, type RelayOutbox, type RelayStatu
 export { CatalogPuller, type CatalogPullerOptions, type CatalogPullResult } from './catalog-puller';
 export { HqClient, UpstreamError, type HqLinkConfig, type CatalogPage, type DocumentOut, type IngestReply, type UpstreamErrorKind } from './hq-client';
 export { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+export { DOCUMENT_PAYLOADS, DOCUMENT_TYPES, documentPayloadProblem, isDocumentType, type DocumentType, type DocumentPayload } from './document-schemas';

@@ -11,6 +11,7 @@
 //   dropped: they wait for the operator (Outbox.retry).
 // Nothing is marked sent unless the answer accounts for every row of the batch.
 import { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { documentPayloadProblem } from './document-schemas';
 import { HqClient, invalidDocuments, UpstreamError, type DocumentOut, type HqLinkConfig, type IngestReply } from './hq-client';
 
 /** The part of store/outbox.ts the relay uses. */
@@ -54,7 +55,15 @@ export interface OutboxRelayOptions extends HqLinkConfig {
   random?: () => number;
   /** Called whenever the status changes (for the cashier's link indicator). */
   onStatus?: (status: RelayStatus) => void;
+  /**
+   * Called at start, on every timer round and on linkChanged() — not on kick(): the rhythm of the
+   * link, which other pulls (the catalog) follow, so they back off with it when the link is down.
+   */
+  onTick?: () => void;
 }
+
+/** During a drain, status notifications and outbox counts at most this often. */
+const STATUS_EVERY_MS = 500;
 
 export interface RelayPassResult {
   sent: number;
@@ -82,6 +91,8 @@ export class OutboxRelay {
   private linkFailures = 0;
   /** Lowered after a 413, back to batchSize after a success. */
   private currentBatch: number;
+  private lastEmitMs = 0;
+  private counted: { pending: number; parked: number; atMs: number } | null = null;
   private state: Omit<RelayStatus, 'backlog' | 'parked' | 'sending'> = { link: 'unknown', lastError: null, lastSentAt: null, retryAt: null };
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -102,6 +113,7 @@ export class OutboxRelay {
     this.started = true;
     this.abort = new AbortController();
     this.kick();
+    this.options.onTick?.();
   }
 
   /** Stops the timer and waits for the pass in flight (its request is aborted; nothing is lost). */
@@ -124,6 +136,7 @@ export class OutboxRelay {
     if (!this.started) return;
     this.linkFailures = 0;
     this.trigger();
+    this.options.onTick?.();
   }
 
   /** Runs passes until nothing is due or one fails; resolves with the last pass. Used by tests and the bench. */
@@ -182,19 +195,33 @@ export class OutboxRelay {
   }
 
   private async sendBatch(rows: ReturnType<RelayOutbox['due']>, result: RelayPassResult): Promise<'continue' | { retryInMs: number }> {
-    const documents: DocumentOut[] = rows.map((r) => ({ id: r.id, seq: r.seq, type: r.type, aggregateId: r.aggregateId, createdAt: r.createdAt, payload: r.payload }));
-    const backlog = this.outbox.counts().pending;
+    // The head office would refuse these with 422 (same schemas): park them here, send the rest.
+    const nowIso = this.now().toISOString();
+    const documents: DocumentOut[] = [];
+    const sending: typeof rows = [];
+    for (const r of rows) {
+      const problem = documentPayloadProblem(r.type, r.payload);
+      if (problem === null) {
+        sending.push(r);
+        documents.push({ id: r.id, seq: r.seq, type: r.type, aggregateId: r.aggregateId, createdAt: r.createdAt, payload: r.payload });
+        continue;
+      }
+      this.outbox.markFailed(r.id, `not sent: ${problem}`, nowIso, 0);
+      result.parked++;
+      this.state = { ...this.state, lastError: { code: 'upstream.invalidDocument', message: problem, at: nowIso } };
+    }
+    if (documents.length === 0) return 'continue';
+    const counts = this.recentCounts();
     let reply: IngestReply;
     try {
-      reply = await this.client.postDocuments(documents, backlog, this.abort.signal);
+      reply = await this.client.postDocuments(documents, { backlog: counts.pending, parked: counts.parked }, this.abort.signal);
       checkAccountsForBatch(reply, documents);
     } catch (error) {
       const e = error instanceof UpstreamError ? error : new UpstreamError('link', 'upstream.unexpected', error instanceof Error ? error.message : String(error));
-      return this.handleFailure(e, rows, result);
+      return this.handleFailure(e, sending, result);
     }
     const sent = [...reply.accepted, ...reply.duplicates];
     this.outbox.markSent(sent);
-    const nowIso = this.now().toISOString();
     for (const c of reply.conflicts) {
       this.outbox.markFailed(c.id, `conflict: ${c.reason}`, nowIso, 0);
       result.parked++;
@@ -204,7 +231,7 @@ export class OutboxRelay {
     this.currentBatch = this.batchSize;
     this.state = { ...this.state, link: 'up', lastSentAt: nowIso, retryAt: null,
       lastError: reply.conflicts.length > 0 ? { code: 'upstream.conflict', message: `${reply.conflicts.length} document(s) parked: ${reply.conflicts[0]!.reason}`, at: nowIso } : this.state.lastError };
-    this.emit();
+    if (Date.now() - this.lastEmitMs >= STATUS_EVERY_MS) this.emit();
     return 'continue';
   }
 
@@ -258,6 +285,7 @@ export class OutboxRelay {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.trigger();
+      this.options.onTick?.();
     }, delayMs);
     this.timer.unref?.();
   }
@@ -268,7 +296,18 @@ export class OutboxRelay {
   }
 
   private emit(): void {
+    this.lastEmitMs = Date.now();
     this.options.onStatus?.(this.status());
+  }
+
+  /**
+   * The outbox counts for the X-Outbox-Backlog/Parked headers, read at most every STATUS_EVERY_MS:
+   * counting a 100 000-row backlog for every batch of a drain costs more than the figure is worth.
+   */
+  private recentCounts(): { pending: number; parked: number } {
+    const now = Date.now();
+    if (!this.counted || now - this.counted.atMs >= STATUS_EVERY_MS) this.counted = { ...this.outbox.counts(), atMs: now };
+    return this.counted;
   }
 }
 

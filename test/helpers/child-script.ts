@@ -13,7 +13,8 @@ export interface ChildScript {
 /** An absolute import specifier for a project file, for use inside the child's source. */
 export const projectFile = (relative: string): string => JSON.stringify(join(process.cwd(), relative));
 
-export async function buildChildScript(name: string, source: string): Promise<ChildScript> {
+/** external: more packages to leave to run-time resolution (e.g. PGlite, which loads its .wasm next to itself). */
+export async function buildChildScript(name: string, source: string, options: { external?: string[] } = {}): Promise<ChildScript> {
   const dir = join(process.cwd(), 'out', 'test');
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `${name}-${process.pid}.src.mjs`);
@@ -21,7 +22,7 @@ export async function buildChildScript(name: string, source: string): Promise<Ch
   writeFileSync(entry, source);
   await build({
     entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: path, logLevel: 'error',
-    external: ['better-sqlite3', 'serialport', '@serialport/*'],
+    external: ['better-sqlite3', 'serialport', '@serialport/*', ...(options.external ?? [])],
     // Bundled ESM still needs require() for the CommonJS dependencies it leaves external.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     nodePaths: [join(process.cwd(), 'node_modules')],

@@ -4,6 +4,7 @@ import { benchSale } from '../bench/sale-bench';
 import { benchStartup } from '../bench/startup-bench';
 import { benchVideo } from '../bench/video-bench';
 import { benchFiscal } from '../bench/fiscal-bench';
+import { benchSync } from '../bench/sync-bench';
 import { option } from '../data-dir';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -21,8 +22,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     case 'startup': result = await benchStartup({ skus: int('skus', 1_000_000), runs: int('runs', 5) }); break;
     case 'video': result = await benchVideo({ samples: int('samples', 1000) }); break;
     case 'fiscal': result = await benchFiscal({ lines: int('lines', 20), baud: int('baud', 115_200), registers: int('registers', 4), receipts: int('receipts', 50) }); break;
+    case 'sync': result = await benchSync({ receipts: int('receipts', 100_000), laneReceipts: int('lane-receipts', 20_000), changed: int('changed', 10_000),
+      baseSkus: int('base-skus', 100_000), batch: int('batch', 200) }); break;
     default:
-      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal [options] --json\n');
+      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync [options] --json\n');
       return 2;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -55,4 +55,27 @@ export const catalogMigrations: Migration[] = [
       createCatalogTables(db, '', 'v1');
     },
   },
+  {
+    version: 2,
+    name: 'catalog pulls from the head office: cursor and staging',
+    up(db) {
+      // The head office's cursor of the last pull applied (one row), written in the transaction that
+      // applies the pull. Pages of a pull that spans several requests wait in catalog_pull_pages
+      // (committed page by page, read by no reader) until the last page moves them all in at once:
+      // see catalog-pull.ts.
+      db.exec(`
+        CREATE TABLE catalog_sync (
+          one        INTEGER PRIMARY KEY CHECK (one = 1),
+          cursor     TEXT NOT NULL,
+          applied_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE catalog_pull_pages (
+          cursor  INTEGER PRIMARY KEY,
+          id      TEXT NOT NULL,
+          deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+          product TEXT
+        ) STRICT;
+      `);
+    },
+  },
 ];

@@ -121,6 +121,17 @@ describe.each(BACKENDS)('outbox relay against the head office on $name', (backen
     expect(await received(l.laneId)).toEqual(l.ids());
   });
 
+  it('a row that does not match its schema is parked on the lane, never sent; the rest go', async () => {
+    const l = await lane('invalid-here');
+    l.add(3);
+    const [, second] = l.ids();
+    l.db.prepare(`UPDATE outbox SET type = 'sale.unknown' WHERE id = ?`).run(second);
+    const r = relay(l, t.url);
+    expect(await r.runOnce()).toEqual({ sent: 2, parked: 1, failed: false });
+    expect(l.outbox.parked(10)[0]).toMatchObject({ id: second, lastError: 'not sent: unknown document type "sale.unknown"' });
+    expect(await received(l.laneId)).toEqual(l.ids().filter((id) => id !== second));
+  });
+
   it('a garbled answer marks nothing sent', async () => {
     const l = await lane('garbled');
     l.add(3);
