@@ -12,6 +12,7 @@ import { LockScreen, LoginScreen } from './screens/LoginScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { ShiftScreen } from './screens/ShiftScreen';
 import { VideoSinksScreen } from './screens/settings/VideoSinksScreen';
+import { MarkingJournalScreen } from './screens/marking/MarkingJournalScreen';
 import { reportError } from './state/actions';
 import { useReceipt } from './state/receipt';
 import { useSession } from './state/session';
@@ -63,6 +64,7 @@ function Workplace() {
       {view === 'shift' && <ShiftScreen />}
       {view === 'journal' && <JournalScreen />}
       {view === 'videoSettings' && <VideoSinksScreen />}
+      {view === 'markingJournal' && <MarkingJournalScreen />}
       <ActionBar />
       <Dialogs />
     </>

@@ -28,8 +28,15 @@ export interface ReceiptItem {
   department?: number;
   /** FFD 1163 product code; today only an EAN-13 (1302) from the line's barcode. */
   productCode?: { gtin: string };
-  /** Raw marking code (GS1 DataMatrix content) when the item is marked. */
+  /** Raw marking code (GS1 DataMatrix content, GS as 0x1D) when the item is marked: tag 2000. */
   markingCode?: string;
+  /**
+   * FFD 2003 planned status for the FN's own check of the code (1 piece sold, 2 measured goods sold,
+   * 3 piece returned, 4 part returned). Default: 1, or 2 for a fractional quantity.
+   */
+  markingPlannedStatus?: number;
+  /** Tag 1260 (industry requisite: permissive-mode proof), 1262–1265, when the check gave one. */
+  industryRequisite?: { foivId: string; documentDate: string; documentNumber: string; value: string };
   /** Extra item-level FFD tags, already TLV-encoded (bound to this operation, FF4D on Shtrih). */
   extraTlv?: Uint8Array[];
 }

@@ -30,6 +30,14 @@ Usage:
       A Shtrih-M fiscal register emulator on a pty or TCP port.
   prilavok emulate scale-massak|scale-cas|scale-shtrih|scale-mettler8217 --pty PATH | --tcp HOST:PORT
       A weighing-scale emulator (weight set from stdin: put G).
+  prilavok km parse CODE [--json] [--substitute C]... [--no-rebuild] [--strict]
+      Read a marking code (GS aliases such as \\u001d or <GS> accepted): groups, GTIN, serial, CIS, MRP.
+  prilavok km check CODE [--api URL] [--key KEY] [--lm URL] [--price KOPECKS] [--return] --json
+      The permissive-mode decision for a code through the True API (CDN base) and/or the local module.
+  prilavok emulate truapi|lm|tspiot --port N
+      True API CDN + hosts, local module, ТС ПИоТ emulators with scenario codes (docs/marking.md).
+  prilavok emulate zvt|inpas|upos …
+      Bank card terminal emulators (docs/payments.md).
   prilavok emulate trassir|axxon|textfeed --port N
       A video-system receiver that parses, validates and prints the POS events it gets.
   prilavok bench catalog --skus N --json
@@ -52,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor': return await doctorCommand(rest);
       case 'bench': return await benchCommand(rest);
       case 'emulate': return await emulateCommand(rest);
+      case 'km': {
+        const { kmCommand } = await import('./commands/km');
+        return await kmCommand(rest);
+      }
       case 'lane': { const { laneCommand } = await import('./commands/lane'); return await laneCommand(rest); }
       case 'gateway': { const { gatewayCommand } = await import('./commands/gateway'); return await gatewayCommand(rest); }
       case 'fiscal': { const { fiscalCommand } = await import('./commands/fiscal'); return await fiscalCommand(rest); }

@@ -15,12 +15,16 @@ import { DEFAULT_FISCAL_SETTINGS, FiscalServiceSettings } from '../services/fisc
 import { CatalogStore } from '../store/catalog-store';
 import { startUpstreamLink, type UpstreamLink } from './upstream-link';
 import { setUpFiscalRegister, type FiscalRegisterConfig, type FiscalRegisterSetup } from './fiscal-register-setup';
+import { setUpMarking, type MarkingConfig, type MarkingSetup } from './marking-setup';
+import { MarkingService } from '../services/marking/marking-service';
+import { setUpPayments, type PaymentSetup, type PaymentTerminalsConfig } from './payment-setup';
+import type { PaymentService } from '../services/payment/payment-service';
 import { SalesStore } from '../store/sales-store';
 import { seedDemoLane } from './demo-seed';
 import { Dispatcher, type Session } from './dispatcher';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
-import { DEFAULT_WEDGE, LaneIdentity, ScaleLabelRules, SETTINGS_KEYS, UpstreamSettings, WedgeSettings, defaultLayout } from './lane-settings';
+import { DEFAULT_MARKING_LANE, DEFAULT_WEDGE, LaneIdentity, MarkingLaneSettings, ScaleLabelRules, SETTINGS_KEYS, UpstreamSettings, WedgeSettings, defaultLayout } from './lane-settings';
 import type { PosApp } from './pos-app';
 import { VERSION } from './version';
 import { z } from 'zod';
@@ -39,12 +43,21 @@ export interface CreateAppOptions {
   fiscal?: FiscalRegisterConfig;
   /** The head office to send the outbox to; overrides the lane's `upstream` setting (tests). */
   upstream?: UpstreamSettings;
+  /**
+   * How marking codes are checked: the demo's in-process emulators or explicit settings; overrides the
+   * lane's `marking` setting. Neither: no channel, every code is sold 'unavailable' (and journalled so).
+   */
+  marking?: MarkingConfig;
+  /** Bank terminals: the demo's in-process emulators, or the lane's configured ones (default). */
+  payments?: PaymentTerminalsConfig;
+  /** The demo's terminals left unplugged (PRILAVOK_DEMO_UNPLUGGED=terminal-a): to show and test failover. */
+  demoUnplugged?: readonly string[];
 }
 
 export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
-  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink };
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink; marking: MarkingService; payments: PaymentSetup };
 }
 
 export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
@@ -56,6 +69,8 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
   let register: FiscalRegisterSetup | null = null;
   let fiscal: FiscalService | null = null;
   let upstream: UpstreamLink | null = null;
+  let markingSetup: MarkingSetup | null = null;
+  let paymentSetup: PaymentSetup | null = null;
   try {
     catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
     if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
@@ -73,7 +88,22 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     const posEvents = new PosEventStream(identity.laneId, sales.shifts.current()?.number ?? null);
     const session = new SessionService(sales, salt, events, clock, posEvents);
     const shift = new ShiftService(sales, events, clock, posEvents);
-    const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules, posEvents);
+    const markingConfig = options.marking ?? sales.settings.get(SETTINGS_KEYS.marking, z.unknown(), null) as MarkingConfig | null;
+    if (markingConfig) markingSetup = await setUpMarking(markingConfig, sales.settings.get(SETTINGS_KEYS.fnSerial, z.string(), 'unknown'));
+    const markingSettings = sales.settings.get(SETTINGS_KEYS.markingLane, MarkingLaneSettings, DEFAULT_MARKING_LANE);
+    const marking = new MarkingService({
+      journal: sales.marking, audit: sales.audit, transaction: (fn) => sales.transaction(fn), clock,
+      checker: markingSetup?.checker ?? null, settings: () => markingSettings,
+    });
+    paymentSetup = await setUpPayments(sales, clock, options.payments ?? 'configured', options.dataDir, { unplugged: options.demoUnplugged ?? [] });
+    const payments: PaymentService = paymentSetup.service;
+    payments.on((event) => {
+      if (event.type === 'payment.progress') events.emit('payment.progress', { operationId: event.operationId, terminalId: event.terminalId, message: event.message });
+      if (event.type === 'payment.changed') events.emit('payment.changed', { operation: event.operation });
+    });
+    // Every card operation left unfinished by a crash or power cut is found out before the first new one.
+    void payments.recover().catch((e: unknown) => console.error('payment recovery failed', e));
+    const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules, posEvents, marking);
     video = VideoExportService.open({ store: sales, stream: posEvents, clock, laneId: identity.laneId, dataDir: options.dataDir }, options.video);
     video.start();
     const videoExport = video;
@@ -93,16 +123,19 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     const fiscalService = fiscal;
     const registerSetup = register;
     upstream = startUpstreamLink(options.upstream ?? sales.settings.get(SETTINGS_KEYS.upstream, UpstreamSettings.nullable(), null),
-      sales.outbox, posEvents, events);
+      sales.outbox, posEvents, events, catalog.pulls);
     const upstreamLink = upstream;
-    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink });
+    const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink, marking,
+      payments, internalPaymentTypes: () => sales.payments.internalTypes(), log: (message, error) => console.error(message, error) });
     const dispatcher = new Dispatcher(handlers, session);
     const sessions = new Set<Session>();
     const catalogStore = catalog;
+    const markingChannels = markingSetup;
+    const paymentsSetup = paymentSetup;
 
     return {
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
-      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink },
+      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink, marking, payments: paymentsSetup },
       newSession() {
         const s: Session = { id: randomUUID(), user: null, locked: false };
         sessions.add(s);
@@ -113,6 +146,8 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
       },
       async close() {
         await upstreamLink.stop();
+        await markingChannels?.close();
+        await paymentsSetup.close();
         await fiscalService?.stop();
         await registerSetup?.close();
         await videoExport.close();
@@ -122,6 +157,8 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     };
   } catch (error) {
     await upstream?.stop();
+    await markingSetup?.close();
+    await paymentSetup?.close();
     await fiscal?.stop();
     await register?.close();
     await video?.close();

@@ -29,7 +29,8 @@ export async function seedDemoLane(sales: SalesStore, catalog: CatalogStore, now
       sales.settings.put(SETTINGS_KEYS.layout, defaultLayout([
         { label: { ru: 'Пакет', en: 'Bag' }, barcode: DEMO_BARCODES.bag },
         { label: { ru: 'Хлеб', en: 'Bread' }, barcode: DEMO_BARCODES.bread },
-        { label: { ru: 'Молоко', en: 'Milk' }, barcode: DEMO_BARCODES.milk },
+        // Marked goods have no quick key: each item's own code must be scanned and checked.
+        { label: { ru: 'Пиво', en: 'Beer' }, barcode: DEMO_BARCODES.beer },
         { label: { ru: 'Вода', en: 'Water' }, barcode: DEMO_BARCODES.water },
       ]));
       for (const u of DEMO_USERS) {

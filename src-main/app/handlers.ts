@@ -5,6 +5,10 @@ import type { SessionService } from '../services/session/session-service';
 import type { ShiftService } from '../services/shift/shift-service';
 import type { VideoExportService } from '../services/video/video-export-service';
 import type { FiscalService } from '../services/fiscal/fiscal-service';
+import type { MarkingService } from '../services/marking/marking-service';
+import type { PaymentService } from '../services/payment/payment-service';
+import type { InternalPaymentType } from '../contract/payment-model';
+import { RULE_NAMES } from '../marking/rules';
 import { fiscalStatus, requireFiscal } from './fiscal-calls';
 import type { UpstreamLink } from './upstream-link';
 import type { CatalogRepository } from '../store/catalog-repository';
@@ -21,6 +25,11 @@ export interface Services {
   /** Null where the lane drives no register (the sale path still leaves pending jobs). */
   fiscal: FiscalService | null;
   upstream: UpstreamLink;
+  marking: MarkingService;
+  payments: PaymentService;
+  internalPaymentTypes(): InternalPaymentType[];
+  /** Where background failures go (a reversal after a cancelled receipt, a settlement). */
+  log(message: string, error: unknown): void;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -48,7 +57,16 @@ export function createHandlers(s: Services): Handlers {
     'receipt.voidLine': (ctx, req) => s.sale.voidLine(ctx, req.receiptId, req.lineId),
     'receipt.park': (ctx, req) => ({ receipts: s.sale.park(ctx, req.receiptId) }),
     'receipt.resume': (ctx, req) => s.sale.resume(ctx, req.receiptId),
-    'receipt.cancel': (ctx, req) => { s.sale.cancel(ctx, req.receiptId); return {}; },
+    'receipt.cancel': (ctx, req) => {
+      s.sale.cancel(ctx, req.receiptId);
+      // A card that already paid part of it is reversed on its own terminal (or shown to the supervisor).
+      void s.payments.abandonedApprovals(ctx.actor!.id).catch((e: unknown) => s.log('reversing the cancelled receipt\'s card payments', e));
+      return {};
+    },
+    'receipt.payMixed': (ctx, req) => {
+      const { sale, split } = s.sale.payMixed(ctx, req.receiptId, req.tenders);
+      return { saleId: sale.id, changeKopecks: split.changeKopecks, payments: split.payments, ffd: split.ffd };
+    },
     'receipt.payCash': (ctx, req) => s.sale.payCash(ctx, req.receiptId, req.tenderedKopecks),
 
     'sales.journal': (_ctx, req) => ({ sales: s.sale.journal(req.limit, req.beforeNumber) }),
@@ -56,15 +74,38 @@ export function createHandlers(s: Services): Handlers {
 
     'shift.current': () => currentShift(),
     'shift.open': (ctx) => s.shift.open(ctx.actor!),
-    'shift.close': (ctx) => s.shift.close(ctx.actor!),
+    'shift.close': async (ctx) => {
+      const shiftId = s.shift.current()?.id ?? null;
+      const summary = s.shift.close(ctx.actor!);
+      // Сверка итогов of every terminal belongs to the shift's end; its reports are stored with the shift.
+      await s.payments.settleAll(shiftId, ctx.actor!.id).catch((e: unknown) => s.log('terminal settlement at shift close', e));
+      return summary;
+    },
     'cash.move': (ctx, req) => s.shift.moveCash(ctx.actor!, req.direction, req.amountKopecks, req.comment),
 
     'upstream.status': () => s.upstream.status(),
+
+    'payment.terminals': () => ({ terminals: s.payments.terminalStatus() }),
+    'payment.internalTypes': () => ({ types: s.internalPaymentTypes().filter((t) => t.enabled) }),
+    'payment.card': async (ctx, req) => ({ operation: await s.payments.startCardPayment(req.receiptId, req.amountKopecks, req.terminalId,
+      { ...(req.method ? { method: req.method } : {}), ...(req.cardType ? { cardType: req.cardType } : {}), actorId: ctx.actor!.id }) }),
+    'payment.forReceipt': (_ctx, req) => ({ operations: s.payments.operationsFor(req.receiptId) }),
+    'payment.cancel': async (ctx, req) => ({ operation: await s.payments.cancel(req.operationId, ctx.actor!.id) }),
+    'payment.refund': async (ctx, req) => ({ operation: await s.payments.refund(req.operationId, req.amountKopecks, ctx.actor!.id) }),
+    'payment.attention': () => ({ operations: s.payments.attention() }),
+    'payment.resolve': (ctx, req) => ({ operation: s.payments.supervisorResolve(req.operationId, req.decision, ctx.actor!.id, req.note) }),
+    'payment.settleAll': async (ctx) => ({ settlements: await s.payments.settleAll(s.shift.current()?.id ?? null, ctx.actor!.id) }),
 
     'fiscal.status': () => fiscalStatus(s.fiscal),
     'fiscal.xReport': () => ({ jobId: requireFiscal(s.fiscal).request('x_report') }),
     'fiscal.zReport': () => ({ jobId: requireFiscal(s.fiscal).request('close_shift') }),
     'fiscal.retryJob': (_ctx, req) => ({ released: requireFiscal(s.fiscal).retryManual(req.jobId) }),
+
+    'marking.journal': (_ctx, req) => ({ entries: s.marking.journal(req) }),
+    'marking.exportJournal': (_ctx, req) => s.marking.exportCsv(req),
+    'marking.listSwitches': () => ({ switches: s.marking.switches(), rules: [...RULE_NAMES] }),
+    'marking.setSwitch': (ctx, req) => ({ switches: s.marking.setSwitch(ctx.actor!, req.switch) }),
+    'marking.clearSwitch': (ctx, req) => ({ switches: s.marking.clearSwitch(ctx.actor!, req.productGroup, req.rule) }),
 
     'video.listSinks': () => s.video.list(),
     'video.saveSink': (ctx, req) => ({ sink: s.video.save(ctx.actor!, req.sink) }),

@@ -17,6 +17,7 @@ export const WedgeSettings = z.object({
   minLength: z.number().int().min(3).max(64),
   prefix: z.string().max(8),
   suffix: z.string().max(8),
+  gsSubstitute: z.string().max(8).optional(),
 });
 /** The head office this lane reports to (empty on a demo lane: the outbox simply waits). */
 export const UpstreamSettings = z.object({
@@ -58,4 +59,16 @@ export const SETTINGS_KEYS = {
   pinSalt: 'pinSalt',
   fiscal: 'fiscal',
   upstream: 'upstream',
+  /** How marking codes are checked (MarkingCheckSettings: True API keys, local module, ТС ПИоТ). */
+  marking: 'marking',
+  /** The seller's INN and the store's time zone for the permissive-mode rules. */
+  markingLane: 'markingLane',
+  /** The fiscal drive serial (X-ClientId for the local module), recorded when the register is first read. */
+  fnSerial: 'fnSerial',
 } as const;
+
+export const MarkingLaneSettings = z.object({
+  inn: z.string().regex(/^\d{10}(\d{2})?$/).nullable(),
+  timeZone: z.string().min(1).max(64),
+});
+export const DEFAULT_MARKING_LANE: z.infer<typeof MarkingLaneSettings> = { inn: null, timeZone: 'Europe/Moscow' };

@@ -149,7 +149,8 @@ async function runBrowserMode(options: StartOptions, io: StartIo): Promise<numbe
 
   let app: PosApp;
   try {
-    app = await createApp({ dataDir: options.dataDir, demo: true, fiscal: 'demo-emulator' });
+    app = await createApp({ dataDir: options.dataDir, demo: true, fiscal: 'demo-emulator', marking: 'demo-emulators', payments: 'demo-emulators',
+      demoUnplugged: (process.env.PRILAVOK_DEMO_UNPLUGGED ?? '').split(',').map((s) => s.trim()).filter(Boolean) });
   } catch (error) {
     io.stderr(`prilavok start: cannot open the data in ${options.dataDir}: ${(error as Error).message}`);
     return 1;

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Access } from './permissions';
 import {
   Id, LaneInfo, LayoutConfig, NonNegativeKopecks, Product, QuantityMilli, Receipt, ReceiptSummary,
-  FiscalStatus, UpstreamStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
+  FiscalStatus, MarkingCheckEntry, MarkingRuleSwitch, UpstreamStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
 } from './model';
+import { paymentCalls } from './payment-model';
 
 const Empty = z.object({}).strict();
 /** Scanner / keyboard input. Marking codes are long (up to ~150 chars with GS), so 256 is the cap. */
@@ -64,6 +65,22 @@ export const calls = {
   'fiscal.retryJob': call('fiscal.reports', z.object({ jobId: Id }).strict(), z.object({ released: z.boolean() })),
 
   'upstream.status': call('session', Empty, UpstreamStatus),
+
+  // Bank terminals, card operations, mixed payments (docs/payments.md).
+  ...paymentCalls,
+
+  // Marking codes (permissive mode): the violation journal for supervisors, rule switches for the administrator.
+  'marking.journal': call('marking.journal', z.object({
+    from: z.string().max(40).optional(), to: z.string().max(40).optional(), refusedOnly: z.boolean().default(true),
+    rule: z.string().max(40).optional(), productGroup: z.string().max(20).optional(), limit: z.number().int().min(1).max(1000).default(200),
+  }).strict(), z.object({ entries: z.array(MarkingCheckEntry) })),
+  'marking.exportJournal': call('marking.journal', z.object({
+    from: z.string().max(40).optional(), to: z.string().max(40).optional(), refusedOnly: z.boolean().default(true),
+  }).strict(), z.object({ fileName: z.string(), csv: z.string() })),
+  'marking.listSwitches': call('catalog.manage', Empty, z.object({ switches: z.array(MarkingRuleSwitch), rules: z.array(z.string()) })),
+  'marking.setSwitch': call('catalog.manage', z.object({ switch: MarkingRuleSwitch }).strict(), z.object({ switches: z.array(MarkingRuleSwitch) })),
+  'marking.clearSwitch': call('catalog.manage', z.object({ productGroup: z.string().max(20), rule: z.string().max(40) }).strict(),
+    z.object({ switches: z.array(MarkingRuleSwitch) })),
 
   // Video-surveillance export: configuration is the administrator's (catalog.manage = lane configuration).
   'video.listSinks': call('catalog.manage', Empty, z.object({ sinks: z.array(VideoSinkConfig), status: z.array(VideoSinkStatus) })),

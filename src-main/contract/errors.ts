@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'INSUFFICIENT_TENDER',// cash given is less than the total
   'INVALID_BARCODE',    // malformed scan
   'LIMIT_EXCEEDED',     // too many open receipts, too large a quantity, …
+  'MARKING_REFUSED',    // the permissive-mode check forbids selling this marked item (details: rule, what to do)
   'INTERNAL',           // a bug: logged with details, the receipt in progress is intact
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

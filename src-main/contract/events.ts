@@ -1,6 +1,7 @@
 // Events the main process pushes to the renderer.
 import { z } from 'zod';
 import { Receipt, Shift, UpstreamStatus, User } from './model';
+import { paymentEvents } from './payment-model';
 
 export const events = {
   'receipt.changed': z.object({ receipt: Receipt }),
@@ -9,6 +10,8 @@ export const events = {
   /** A fiscal job finished or was parked for a person: the journal and the shift screen refresh. */
   'upstream.changed': UpstreamStatus,
   'fiscal.changed': z.object({ jobId: z.string(), saleId: z.string().nullable() }),
+  /** The terminal's prompts while a card operation runs, and every change of a card operation. */
+  ...paymentEvents,
 } as const;
 
 export type Events = typeof events;

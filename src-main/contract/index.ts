@@ -4,3 +4,4 @@ export * from './permissions';
 export * from './calls';
 export * from './events';
 export * from './wire';
+export * from './payment-model';

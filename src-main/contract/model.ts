@@ -3,12 +3,10 @@
 import { z } from 'zod';
 import { LocalizedText } from './errors';
 
-export const Id = z.string().min(1).max(64).regex(/^[0-9A-Za-z-]+$/, 'id: letters, digits and dashes only');
-export const Kopecks = z.number().int().min(-1_000_000_000_00).max(1_000_000_000_00);
-export const NonNegativeKopecks = Kopecks.min(0);
-/** Thousandths of a unit: 1000 = one piece, 1 kg or 1 litre. Upper bound: 99 999 units. */
-export const QuantityMilli = z.number().int().min(1).max(99_999_000);
-export const IsoTime = z.string().max(40);
+import { Id, IsoTime, Kopecks, NonNegativeKopecks, QuantityMilli } from './primitives';
+import { FfdPaymentSums, SalePayment } from './payment-model';
+
+export { Id, IsoTime, Kopecks, NonNegativeKopecks, QuantityMilli };
 
 export const ROLES = ['cashier', 'supervisor', 'administrator'] as const;
 export const Role = z.enum(ROLES);
@@ -51,6 +49,18 @@ export const Product = z.object({
 });
 export type Product = z.infer<typeof Product>;
 
+/** How a marked item's code was checked (permissive mode) and what the fiscal document must carry. */
+export const MarkingLineCheck = z.object({
+  /** online (True API), offline (local module), tspiot, emergency (HTTP 203: no 1260), unavailable (nothing answered: no 1260). */
+  checkedBy: z.enum(['online', 'offline', 'tspiot', 'emergency', 'unavailable']),
+  /** Tag 1260 values (1262–1265) when an answer allows it, else null. */
+  requisite1260: z.object({ t1262: z.string(), t1263: z.string(), t1264: z.string(), t1265: z.string() }).nullable(),
+  /** Rules that would have refused but the administrator had switched off (recorded for the audit). */
+  skippedRules: z.array(z.string()),
+  checkId: z.string(),
+});
+export type MarkingLineCheck = z.infer<typeof MarkingLineCheck>;
+
 export const ReceiptLine = z.object({
   id: Id,
   productId: Id,
@@ -69,6 +79,9 @@ export const ReceiptLine = z.object({
   vatKopecks: NonNegativeKopecks,
   /** A voided line stays on the receipt (loss prevention wants to see it) but counts for nothing. */
   voided: z.boolean(),
+  /** The full marking code (tag 2000, GS as \u001d) of a marked item, and how it was checked. */
+  markingCode: z.string().max(256).nullable().optional(),
+  markingCheck: MarkingLineCheck.nullable().optional(),
 });
 export type ReceiptLine = z.infer<typeof ReceiptLine>;
 
@@ -125,7 +138,10 @@ export const Sale = z.object({
   cashier: User,
   lines: z.array(ReceiptLine),
   totals: ReceiptTotals,
-  payments: z.array(Payment),
+  /** Every tender that paid the sale: cash (with what was handed over), cards, internal types, bonus points. */
+  payments: z.array(z.union([SalePayment, Payment])),
+  /** The FFD payment sums (1031, 1081, 1215, 1216, 1217) the fiscal document carries; absent on sales from before mixed payments (all cash). */
+  ffdPayments: FfdPaymentSums.optional(),
   tenderedKopecks: NonNegativeKopecks,
   changeKopecks: NonNegativeKopecks,
   /** Fiscalisation is done by the fiscal service from a pending job; nothing fiscal is invented here. */
@@ -206,7 +222,11 @@ export const LaneInfo = z.object({
   locale: z.enum(['ru', 'en']),
   version: z.string(),
   /** Keyboard-wedge detection: a burst of keys faster than this per key is a scan. */
-  wedge: z.object({ maxInterKeyMs: z.number().int(), minLength: z.number().int(), suffix: z.string(), prefix: z.string() }),
+  wedge: z.object({
+    maxInterKeyMs: z.number().int(), minLength: z.number().int(), suffix: z.string(), prefix: z.string(),
+    /** A key or character the scanner sends for GS (F8, '~'…); '' = none (Ctrl+] and Alt+0029 always work). */
+    gsSubstitute: z.string().max(8).optional(),
+  }),
 });
 export type LaneInfo = z.infer<typeof LaneInfo>;
 
@@ -263,3 +283,30 @@ export const UpstreamStatus = z.object({
   lastSentAt: z.string().nullable(),
 });
 export type UpstreamStatus = z.infer<typeof UpstreamStatus>;
+
+/** One permissive-mode decision, as the violation journal shows it. */
+export const MarkingCheckEntry = z.object({
+  id: Id,
+  at: IsoTime,
+  receiptId: Id.nullable(),
+  code: z.string(),
+  gtin: z.string().nullable(),
+  productGroup: z.string().nullable(),
+  operation: z.enum(['sale', 'return']),
+  allowed: z.boolean(),
+  rule: z.string().nullable(),
+  checkedBy: z.string(),
+  message: LocalizedText,
+});
+export type MarkingCheckEntry = z.infer<typeof MarkingCheckEntry>;
+
+/** A permissive-mode rule switched off for a product group ('*' = all) until a moment, with a reason. */
+export const MarkingRuleSwitch = z.object({
+  productGroup: z.string().min(1).max(20).regex(/^(\*|[a-z]+)$/, 'group: a short name such as milk, or *'),
+  rule: z.string().min(1).max(40).regex(/^[A-Za-z]+$/),
+  offUntil: IsoTime,
+  reason: z.string().trim().min(3).max(200),
+  setBy: z.string().optional(),
+  setAt: IsoTime.optional(),
+});
+export type MarkingRuleSwitch = z.infer<typeof MarkingRuleSwitch>;

@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'journal.view',         // sales journal and shift summary
   'catalog.manage',       // import catalog, edit configuration
   'fiscal.reports',       // X and Z reports, releasing a fiscal job parked for a person
+  'marking.journal',      // the marking-code violation journal: view, filter, export
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -31,6 +31,9 @@ export function itemTypeTag1212(marking: MarkingGroup | null): number {
 
 /** 1214 способ расчёта: 4 = полный расчёт (the only one a shop counter uses for a paid sale). */
 export const PAYMENT_METHOD_FULL = 4;
+/** 1214 = 5: частичный расчёт и кредит; 6: передача в кредит (the whole amount on credit). */
+export const PAYMENT_METHOD_PARTIAL_CREDIT = 5;
+export const PAYMENT_METHOD_CREDIT = 6;
 
 export interface FiscalItem {
   name: string;            // 1030, at most 128 characters
@@ -44,6 +47,10 @@ export interface FiscalItem {
   measure: number;         // 2108
   /** 1163 product code: EAN-13 (1302) where the line has one. */
   gtin: string | null;
+  /** 2000: the marking code of a marked item (the FN checks and binds it). */
+  markingCode: string | null;
+  /** 1260 with 1262–1265: the permissive-mode answer, when the check produced one. */
+  industryRequisite: { foivId: string; documentDate: string; documentNumber: string; value: string } | null;
 }
 
 /**
@@ -95,8 +102,21 @@ export function fiscalReceiptFromSale(sale: Sale, settings: FiscalSettings, buye
     paymentMethod: PAYMENT_METHOD_FULL,
     measure: MEASURE_TAG_2108[l.unit],
     gtin: l.barcode !== null && isGtin13(l.barcode) ? l.barcode : null,
+    markingCode: l.markingCode ?? null,
+    industryRequisite: l.markingCheck?.requisite1260
+      ? { foivId: l.markingCheck.requisite1260.t1262, documentDate: l.markingCheck.requisite1260.t1263,
+        documentNumber: l.markingCheck.requisite1260.t1264, value: l.markingCheck.requisite1260.t1265 }
+      : null,
   }));
-  const cashKopecks = sale.payments.filter((p) => p.method === 'cash').reduce((sum, p) => sum + p.amountKopecks, 0);
+  // Sales closed before mixed payments carry only cash; later ones carry their FFD sums.
+  const payments: FiscalPayments = sale.ffdPayments ?? {
+    cashKopecks: sale.payments.filter((p) => p.method === 'cash').reduce((sum, p) => sum + p.amountKopecks, 0),
+    electronicKopecks: 0, prepaymentKopecks: 0, postpaymentKopecks: 0, considerationKopecks: 0,
+  };
+  // 1214: goods handed over on credit are not "full payment": 6 when all of it is credit, 5 when part is.
+  const method = payments.postpaymentKopecks === 0 ? PAYMENT_METHOD_FULL
+    : payments.postpaymentKopecks >= sale.totals.totalKopecks ? PAYMENT_METHOD_CREDIT : PAYMENT_METHOD_PARTIAL_CREDIT;
+  for (const item of items) item.paymentMethod = method;
   return {
     sign: CALCULATION_SIGN.sale,
     taxSystem: settings.taxSystem,
@@ -105,7 +125,7 @@ export function fiscalReceiptFromSale(sale: Sale, settings: FiscalSettings, buye
     buyerContact,
     items,
     totalKopecks: sale.totals.totalKopecks,
-    payments: { cashKopecks, electronicKopecks: 0, prepaymentKopecks: 0, postpaymentKopecks: 0, considerationKopecks: 0 },
+    payments,
   };
 }
 

@@ -24,7 +24,7 @@ export class ReceiptRepository {
   private readonly activeStmt: Statement<[], ReceiptRow & { line_count: number; first_line: string | null }>;
   private readonly currentOpenStmt: Statement<[], ReceiptRow>;
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     this.headerStmt = db.prepare('SELECT * FROM receipts WHERE id = ?');
     this.linesStmt = db.prepare('SELECT line FROM receipt_lines WHERE receipt_id = ? ORDER BY position');
     this.insertStmt = db.prepare(
@@ -80,6 +80,17 @@ export class ReceiptRepository {
   }
 
   /** The receipt on the screen, if any: at most one is 'open', the rest are parked. */
+  /**
+   * The open or parked receipt holding this marking code on an active line, or null: one physical item
+   * (one code) cannot be on two receipts of the lane at once.
+   */
+  holderOfMarkingCode(code: string): string | null {
+    const row = this.db.prepare(`SELECT r.id FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id
+      WHERE r.status IN ('open','parked') AND json_extract(l.line, '$.markingCode') = ? AND json_extract(l.line, '$.voided') = 0 LIMIT 1`)
+      .get(code) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
   currentOpen(): ReceiptHeader | null {
     const row = this.currentOpenStmt.get();
     return row ? toHeader(row) : null;

@@ -11,6 +11,8 @@ import { SettingsRepository } from './settings-repository';
 import { ShiftRepository } from './shift-repository';
 import { UserRepository } from './user-repository';
 import { FiscalJournal } from './fiscal-journal';
+import { MarkingJournal } from './marking-journal';
+import { PaymentJournal } from './payment-journal';
 
 export class SalesStore {
   readonly users: UserRepository;
@@ -22,6 +24,8 @@ export class SalesStore {
   readonly outbox: Outbox;
   readonly audit: AuditLog;
   readonly fiscalJournal: FiscalJournal;
+  readonly marking: MarkingJournal;
+  readonly payments: PaymentJournal;
 
   private constructor(private readonly db: Database) {
     this.users = new UserRepository(db);
@@ -33,6 +37,8 @@ export class SalesStore {
     this.outbox = new Outbox(db);
     this.audit = new AuditLog(db);
     this.fiscalJournal = new FiscalJournal(db);
+    this.marking = new MarkingJournal(db);
+    this.payments = new PaymentJournal(db);
   }
 
   static open(file: string): SalesStore {

@@ -49,7 +49,7 @@ export function useWedgeScanner(options: WedgeOptions): void {
   const latest = useRef(options);
   latest.current = options;
 
-  const { maxInterKeyMs, minLength, suffix, prefix } = options.config;
+  const { maxInterKeyMs, minLength, suffix, prefix, gsSubstitute } = options.config;
   useEffect(() => {
     if (!options.enabled) return;
     const detector = new WedgeDetector({
@@ -57,6 +57,7 @@ export function useWedgeScanner(options: WedgeOptions): void {
       ...(minLength !== undefined && { minLength }),
       ...(suffix !== undefined && { suffix }),
       ...(prefix !== undefined && { prefix }),
+      ...(gsSubstitute !== undefined && { gsSubstitute }),
     });
     const wait = (maxInterKeyMs ?? 30) + 15;
     let target: Element | null = null; // where the held keys were typed
@@ -95,7 +96,10 @@ export function useWedgeScanner(options: WedgeOptions): void {
       if (event.isComposing) return;
       let key = event.key;
       const gs = event.ctrlKey && (event.code === 'BracketRight' || key === ']' || key === GS);
+      // Alt held + numpad digits: a Windows Alt-code (Alt+0029 = GS); the detector decides.
+      const altNumpad = !gs && event.altKey && !event.ctrlKey && !event.metaKey && /^Numpad[0-9]$/.test(event.code);
       if (gs) key = GS;
+      else if (altNumpad) key = event.code.slice('Numpad'.length);
       else if (event.ctrlKey || event.altKey || event.metaKey) {
         // A shortcut ends whatever was held; the shortcut itself goes through.
         apply(detector.reset());
@@ -104,8 +108,8 @@ export function useWedgeScanner(options: WedgeOptions): void {
       }
       const focused = document.activeElement;
       if (detector.pending === 0) target = focused;
-      const scanChar = scanCharOf(event, key);
-      const decision = detector.key(scanChar === undefined ? { key, timeMs: event.timeStamp } : { key, timeMs: event.timeStamp, scanChar });
+      const scanChar = altNumpad ? undefined : scanCharOf(event, key);
+      const decision = detector.key({ key, timeMs: event.timeStamp, ...(scanChar !== undefined && { scanChar }), ...(altNumpad && { altNumpad }) });
       if (decision.consume) {
         event.preventDefault();
         event.stopImmediatePropagation();
@@ -122,5 +126,5 @@ export function useWedgeScanner(options: WedgeOptions): void {
       if (timer) clearTimeout(timer);
       apply(detector.reset());
     };
-  }, [options.enabled, maxInterKeyMs, minLength, suffix, prefix]);
+  }, [options.enabled, maxInterKeyMs, minLength, suffix, prefix, gsSubstitute]);
 }

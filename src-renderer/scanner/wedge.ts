@@ -15,9 +15,15 @@ export interface WedgeConfig {
   suffix: string;
   /** Characters the scanner sends before the code (stripped); "" for none. */
   prefix: string;
+  /**
+   * The key the scanner is set up to send for GS (reference §4.2): a KeyboardEvent.key such as "F8", or a
+   * printable character such as "~". It becomes GS inside a scan; a printable one typed by a person is
+   * replayed as itself, a named key outside a burst goes through untouched. "" for none.
+   */
+  gsSubstitute: string;
 }
 
-export const DEFAULT_WEDGE_CONFIG: WedgeConfig = { maxInterKeyMs: 30, minLength: 4, suffix: 'Enter', prefix: '' };
+export const DEFAULT_WEDGE_CONFIG: WedgeConfig = { maxInterKeyMs: 30, minLength: 4, suffix: 'Enter', prefix: '', gsSubstitute: '' };
 
 /** ASCII Group Separator: GS1 DataMatrix marking codes carry it between fields. */
 export const GS = '\u001d';
@@ -34,6 +40,8 @@ export interface WedgeKeyInput {
    * layout produces "Ф" for the physical A key; the hook passes "A" here from KeyboardEvent.code.
    */
   scanChar?: string;
+  /** A numpad digit typed with Alt held: part of a Windows Alt-code such as Alt+0029 (= GS). */
+  altNumpad?: boolean;
 }
 
 export type WedgeEffect =
@@ -47,6 +55,9 @@ export interface WedgeDecision {
   /** Effects to apply BEFORE the key is let through (replays first keep typing in order). */
   effects: WedgeEffect[];
 }
+
+/** Alt-codes a scanner types for GS (Alt+0029, Alt+029, Alt+29). */
+const GS_ALT_CODES = ['0029', '029', '29'];
 
 const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock', 'NumLock', 'Fn']);
 
@@ -63,12 +74,17 @@ export function isPrintableKey(key: string): boolean {
   return key === GS || [...key].length === 1;
 }
 
-interface Held { key: string; char: string; timeMs: number }
+/** replay: false for a named substitute key (F8): nothing to give back to a field. */
+interface Held { key: string; char: string; timeMs: number; replay: boolean }
 
 export class WedgeDetector {
   private readonly config: WedgeConfig;
   private readonly suffixKey: string;
   private held: Held[] = [];
+  /** Time of the last key that belonged to the burst (Alt-code digits count, though they hold nothing). */
+  private lastMs = 0;
+  /** Digits of an Alt-code typed so far. */
+  private altDigits = '';
 
   constructor(config: Partial<WedgeConfig> = {}) {
     this.config = { ...DEFAULT_WEDGE_CONFIG, ...config };
@@ -82,17 +98,29 @@ export class WedgeDetector {
 
   /** When the burst in progress will be over if no key comes: the time to call tick(). */
   deadline(): number | null {
-    const last = this.held.at(-1);
-    return last ? last.timeMs + this.config.maxInterKeyMs : null;
+    return this.held.length > 0 ? this.lastMs + this.config.maxInterKeyMs : null;
   }
 
   key(input: WedgeKeyInput): WedgeDecision {
     const { key, timeMs } = input;
     if (MODIFIERS.has(key)) return { consume: false, effects: [] }; // scanners press Shift for capitals
+    if (input.altNumpad === true) return this.altCodeKey(key, timeMs);
+    this.altDigits = '';
 
     const effects: WedgeEffect[] = [];
     const last = this.held.at(-1);
-    const burstBroken = last !== undefined && timeMs - last.timeMs > this.config.maxInterKeyMs;
+    const burstBroken = last !== undefined && timeMs - this.lastMs > this.config.maxInterKeyMs;
+
+    const substitute = this.config.gsSubstitute;
+    if (substitute !== '' && key === substitute) {
+      const printable = isPrintableKey(key);
+      if (printable || (last !== undefined && !burstBroken)) {
+        if (burstBroken) this.flushInto(effects, timeMs);
+        this.hold({ key, char: GS, timeMs, replay: printable }, effects);
+        return { consume: true, effects };
+      }
+      // A named key (F8) pressed outside a burst is the cashier's own key: it goes through.
+    }
 
     if (this.suffixKey !== '' && key === this.suffixKey) {
       if (last && !burstBroken) {
@@ -108,8 +136,7 @@ export class WedgeDetector {
 
     if (isPrintableKey(key)) {
       if (burstBroken) this.flushInto(effects, timeMs);
-      this.held.push({ key, char: input.scanChar ?? key, timeMs });
-      if (this.held.length > MAX_CODE_LENGTH + this.config.prefix.length) this.replayAll(effects);
+      this.hold({ key, char: input.scanChar ?? key, timeMs, replay: true }, effects);
       return { consume: true, effects };
     }
 
@@ -118,10 +145,39 @@ export class WedgeDetector {
     return { consume: false, effects };
   }
 
+  /**
+   * Alt held + numpad digits: swallowed while they can still spell a GS Alt-code, GS held when they do.
+   * Digits that turn out to be another Alt-code end the burst and go through (the ones already swallowed
+   * are lost: an Alt-code typed by hand inside a scan burst is not worth holding back for).
+   */
+  private altCodeKey(key: string, timeMs: number): WedgeDecision {
+    const effects: WedgeEffect[] = [];
+    const digits = this.altDigits + key;
+    if (!/^[0-9]$/.test(key) || !GS_ALT_CODES.some((c) => c.startsWith(digits))) {
+      this.altDigits = '';
+      this.flushInto(effects, timeMs);
+      return { consume: false, effects };
+    }
+    if (this.held.length > 0 && timeMs - this.lastMs > this.config.maxInterKeyMs) this.flushInto(effects, timeMs);
+    this.lastMs = timeMs;
+    if (GS_ALT_CODES.includes(digits)) {
+      this.altDigits = '';
+      this.hold({ key: GS, char: GS, timeMs, replay: true }, effects);
+    } else {
+      this.altDigits = digits;
+    }
+    return { consume: true, effects };
+  }
+
+  private hold(entry: Held, effects: WedgeEffect[]): void {
+    this.held.push(entry);
+    this.lastMs = entry.timeMs;
+    if (this.held.length > MAX_CODE_LENGTH + this.config.prefix.length) this.replayAll(effects);
+  }
+
   /** Call when the deadline has passed with no new key. Returns what the held keys turned out to be. */
   tick(nowMs: number): WedgeEffect[] {
-    const last = this.held.at(-1);
-    if (!last || nowMs - last.timeMs <= this.config.maxInterKeyMs) return [];
+    if (this.held.length === 0 || nowMs - this.lastMs <= this.config.maxInterKeyMs) return [];
     const effects: WedgeEffect[] = [];
     this.flushInto(effects, nowMs);
     return effects;
@@ -149,8 +205,10 @@ export class WedgeDetector {
   }
 
   private replayAll(effects: WedgeEffect[]): void {
+    this.altDigits = '';
     if (this.held.length === 0) return;
-    effects.push({ type: 'replay', keys: this.held.map((h) => h.key) });
+    const keys = this.held.filter((h) => h.replay).map((h) => h.key);
+    if (keys.length > 0) effects.push({ type: 'replay', keys });
     this.held = [];
   }
 

@@ -21,6 +21,7 @@ export function SaleScreen() {
   const layout = useLayout((s) => s.layout);
   const shift = useSession((s) => s.shift);
   const setView = useUi((s) => s.setView);
+  const checkingCode = useUi((s) => s.checkingCode);
   if (!shift) {
     return (
       <main className="center-screen" data-testid="sale-no-shift">
@@ -38,6 +39,9 @@ export function SaleScreen() {
     <main className="sale-screen" data-testid="sale-screen">
       <Column names={left} side="left" />
       <Column names={layout.right} side="right" />
+      {checkingCode && (
+        <div className="checking-code" role="status" data-testid="checking-code"><span className="spinner" aria-hidden="true" />{t('marking.checking')}</div>
+      )}
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { useReceipt } from '../state/receipt';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import { VideoSettingsLink } from './settings/VideoSettingsLink';
+import { MarkingJournalLink } from './marking/MarkingJournalLink';
 import { FiscalRegisterPanel } from './FiscalRegisterPanel';
 
 export function SummaryTable({ summary }: { summary: ShiftSummary }) {
@@ -68,6 +69,7 @@ export function ShiftScreen() {
           <button type="button" className="btn btn-primary btn-xl btn-block" onClick={open} data-testid="shift-open" data-autofocus autoFocus>
             {t('shift.open')}
           </button>
+          <MarkingJournalLink />
           <VideoSettingsLink />
         </div>
       </main>
@@ -86,6 +88,7 @@ export function ShiftScreen() {
           <button type="button" className="btn btn-primary" onClick={() => setView('sale')} data-testid="shift-to-sale" autoFocus>{t('shift.toSale')}</button>
         </div>
         <FiscalRegisterPanel />
+        <MarkingJournalLink />
         <VideoSettingsLink />
       </div>
     </main>

@@ -40,6 +40,11 @@ export function reportError(error: unknown): void {
   if (error instanceof CancelledError) return;
   const ui = useUi.getState();
   if (error instanceof CallError) {
+    if (error.code === 'MARKING_REFUSED') {
+      // Not a toast: the cashier must read it, act on it (take the item back) and confirm.
+      ui.openDialog({ kind: 'markingRefused', text: error.text, rule: typeof error.details['rule'] === 'string' ? error.details['rule'] : null });
+      return;
+    }
     ui.toast('error', error.text);
     // The lane forgot us (restart, lock from elsewhere): the app re-reads who is logged in.
     if (error.code === 'UNAUTHENTICATED') window.dispatchEvent(new Event('pos:unauthenticated'));

@@ -1,9 +1,13 @@
 // The receipt being sold, the selected line and the parked receipts. Every change goes through the
 // lane (the main process owns the receipt); this store only mirrors what the lane answered.
 import { create } from 'zustand';
-import type { Receipt, ReceiptSummary, Sale } from '../../src-main/contract';
+import type { Receipt, ReceiptSummary, Sale, TenderRequest } from '../../src-main/contract';
 import { call } from '../transport/pos';
 import { callOverridable } from './actions';
+import { useUi } from './ui';
+
+/** The rule: a check that takes longer than this shows a spinner. */
+const CHECK_INDICATOR_DELAY_MS = 200;
 
 export type ScanSource = 'wedge' | 'manual' | 'scanner' | 'quickKey';
 
@@ -24,6 +28,8 @@ interface ReceiptState {
   park(): Promise<void>;
   resume(receiptId: string): Promise<void>;
   payCash(tenderedKopecks: number): Promise<{ sale: Sale; changeKopecks: number }>;
+  /** Closes the receipt with a mix of tenders (cards already approved, internal types, cash last). */
+  payMixed(tenders: TenderRequest[]): Promise<{ sale: Sale; changeKopecks: number }>;
   select(lineId: string | null): void;
   moveSelection(delta: number): void;
   /** A receipt.changed event from the lane. */
@@ -102,7 +108,14 @@ export const useReceipt = create<ReceiptState>((set, get) => {
 
     scan: (code, source) => tracked(async () => {
       const receipt = await ensureOpen();
-      show(await call('receipt.scan', { receiptId: receipt.id, code, source }));
+      // A marking code is checked online before its line appears; a quick answer shows no indicator.
+      const indicator = setTimeout(() => useUi.getState().setCheckingCode(true), CHECK_INDICATOR_DELAY_MS);
+      try {
+        show(await call('receipt.scan', { receiptId: receipt.id, code, source }));
+      } finally {
+        clearTimeout(indicator);
+        useUi.getState().setCheckingCode(false);
+      }
     }),
 
     addProduct: (productId) => tracked(async () => {
@@ -159,6 +172,15 @@ export const useReceipt = create<ReceiptState>((set, get) => {
       const paid = await call('receipt.payCash', { receiptId: receipt.id, tenderedKopecks });
       set({ receipt: null, selectedLineId: null });
       return paid;
+    }),
+
+    payMixed: (tenders) => tracked(async () => {
+      const receipt = get().receipt;
+      if (!receipt) throw new Error('no receipt to pay');
+      const paid = await call('receipt.payMixed', { receiptId: receipt.id, tenders });
+      const sale = await call('sales.get', { saleId: paid.saleId });
+      set({ receipt: null, selectedLineId: null });
+      return { sale, changeKopecks: paid.changeKopecks };
     }),
 
     select: (lineId) => set({ selectedLineId: lineId }),

@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { LocalizedText, Sale } from '../../src-main/contract';
 import i18n from '../i18n';
 
-export type View = 'sale' | 'shift' | 'journal' | 'videoSettings';
+export type View = 'sale' | 'shift' | 'journal' | 'videoSettings' | 'markingJournal';
 
 export type Dialog =
   | { kind: 'payment' }
@@ -11,7 +11,9 @@ export type Dialog =
   | { kind: 'parked' }
   | { kind: 'quantity' }
   | { kind: 'cashMove'; direction: 'in' | 'out' }
-  | { kind: 'closeShift' };
+  | { kind: 'closeShift' }
+  /** A marked item the permissive-mode rules refused: the large message the cashier reads aloud. */
+  | { kind: 'markingRefused'; text: LocalizedText; rule: string | null };
 
 export interface Toast {
   id: number;
@@ -39,6 +41,9 @@ interface UiState {
   lang: Lang;
   /** The manual barcode entry, shared by the entry field and the touch keypad. */
   manualCode: string;
+  /** A scan has waited for its marking-code check longer than 200 ms: show that it is being checked. */
+  checkingCode: boolean;
+  setCheckingCode(checking: boolean): void;
   setView(view: View): void;
   openDialog(dialog: Dialog): void;
   closeDialog(): void;
@@ -67,6 +72,8 @@ export const useUi = create<UiState>((set, get) => ({
   override: null,
   lang: initialLang(),
   manualCode: '',
+  checkingCode: false,
+  setCheckingCode: (checkingCode) => set({ checkingCode }),
   setView: (view) => set({ view }),
   openDialog: (dialog) => set({ dialog }),
   closeDialog: () => set({ dialog: null }),

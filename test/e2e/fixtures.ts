@@ -50,7 +50,10 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export const test = base.extend<{ app: RunningApp; page: Page }>({
+export const test = base.extend<{ app: RunningApp; page: Page; appEnv: Record<string, string> }>({
+  /** Extra environment for the app (test.use({ appEnv: { PRILAVOK_DEMO_UNPLUGGED: 'terminal-a' } })). */
+  appEnv: [{}, { option: true }],
+
   // Every page fails its test on a CSP violation or an uncaught error: the CSP is strict on purpose.
   page: async ({ page }, use) => {
     const problems: string[] = [];
@@ -62,12 +65,12 @@ export const test = base.extend<{ app: RunningApp; page: Page }>({
     expect(problems, 'CSP violations or uncaught errors in the page').toEqual([]);
   },
 
-  app: async ({}, use, testInfo) => {
+  app: async ({ appEnv }, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'prilavok-e2e-'));
     const child = spawn(process.execPath, ['bin/prilavok.mjs', 'start', '--browser', '--no-open', '--port', '0', '--data-dir', dataDir], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...appEnv },
     });
     let err = '';
     child.stderr!.setEncoding('utf8');
@@ -77,7 +80,11 @@ export const test = base.extend<{ app: RunningApp; page: Page }>({
       await use({ url, dataDir, stderr: () => err, stop: () => stop(child) });
     } finally {
       await stop(child);
-      if (testInfo.status !== testInfo.expectedStatus && err) await testInfo.attach('app-stderr', { body: err, contentType: 'text/plain' });
+      if (testInfo.status !== testInfo.expectedStatus && err) {
+        await testInfo.attach('app-stderr', { body: err, contentType: 'text/plain' });
+        // CI shows the console, not the report: the lane's own account of the failure goes there too.
+        process.stderr.write(`--- app stderr (${testInfo.title}) ---\n${err.slice(-4000)}\n`);
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

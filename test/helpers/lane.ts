@@ -8,6 +8,8 @@ import type { CallName, CallOutcome, CallRequest, Override } from '../../src-mai
 import type { Clock } from '../../src-main/services/clock';
 import type { FiscalRegisterConfig } from '../../src-main/app/fiscal-register-setup';
 import type { UpstreamSettings } from '../../src-main/app/lane-settings';
+import type { MarkingConfig } from '../../src-main/app/marking-setup';
+import type { PaymentTerminalsConfig } from '../../src-main/app/payment-setup';
 import type { VideoExportOptions } from '../../src-main/services/video/video-export-service';
 
 export interface TestLane {
@@ -36,7 +38,7 @@ export function testClock(startIso = '2026-11-23T09:00:00.000Z'): Clock & { adva
   };
 }
 
-export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings; video?: VideoExportOptions } = {}): Promise<TestLane> {
+export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings; video?: VideoExportOptions; marking?: MarkingConfig; payments?: PaymentTerminalsConfig } = {}): Promise<TestLane> {
   const dir = options.dir ?? tempDir();
   const { dir: _dir, ...appOptions } = options;
   const app = await createApp({ dataDir: dir, demo: true, ...appOptions });

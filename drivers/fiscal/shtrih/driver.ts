@@ -18,7 +18,7 @@ import {
 import { SHTRIH_ERROR, shtrihDeviceError, shtrihErrorInfo } from './errors';
 import { ShtrihLink, type LinkOptions } from './link';
 import {
-  TAG, decodeDocumentTlv, encodeTlv, tlvByte, tlvProductCodeEan13, tlvString, tlvStruct, tlvUnixTime,
+  TAG, decodeDocumentTlv, encodeTlv, tlvByte, tlvIndustryRequisite, tlvProductCodeEan13, tlvString, tlvStruct, tlvUnixTime,
 } from './tlv';
 
 export interface ShtrihOptions {
@@ -175,8 +175,13 @@ export class ShtrihRegister implements FiscalRegister {
 
   async addReceiptTlv(tlv: Uint8Array): Promise<void> { await this.run(CMD.tlv, { tlv }); }
 
-  /** FF46, then the item's own tags bound to it (FF4D), then FF67 for a marked item (javapos order, reference §1.3). */
+  /**
+   * FF46, then the item's own tags bound to it (FF4D), then FF67 for a marked item (javapos order,
+   * reference §1.3). A marked item is first checked by the FN (FF61) and accepted (FF69): the
+   * permissive-mode decision was made at the checkout, so the FN's answer is recorded, not re-judged.
+   */
   async addItem(sign: CalculationSign, item: ReceiptItem): Promise<void> {
+    if (item.markingCode) await this.checkAndAcceptMarkingCode(sign, item);
     await this.run(CMD.operationV2, {
       operationType: SIGN_TO_OPERATION[sign],
       quantity: item.quantityMilli,
@@ -193,8 +198,25 @@ export class ShtrihRegister implements FiscalRegister {
     // FF46 already carries thousandths (×10⁶ on the wire), so nothing else is needed for weighed goods.
     await this.run(CMD.tlvOperation, { tlv: tlvByte(TAG.measureUnit, UNIT_CODE[item.unit ?? 'piece']) });
     if (item.productCode) await this.run(CMD.tlvOperation, { tlv: tlvProductCodeEan13(item.productCode.gtin) });
+    if (item.industryRequisite) await this.run(CMD.tlvOperation, { tlv: tlvIndustryRequisite(item.industryRequisite) });
     for (const tlv of item.extraTlv ?? []) await this.run(CMD.tlvOperation, { tlv });
     if (item.markingCode) await this.bindMarkingCode(item.markingCode);
+  }
+
+  private async checkAndAcceptMarkingCode(sign: CalculationSign, item: ReceiptItem): Promise<void> {
+    const returned = sign === 'saleReturn' || sign === 'purchaseReturn';
+    const fractional = item.quantityMilli % 1000 !== 0;
+    const planned = item.markingPlannedStatus ?? (returned ? (fractional ? 4 : 3) : (fractional ? 2 : 1));
+    const code = item.markingCode!;
+    try {
+      await this.checkMarkingCode(code, planned, fractional ? item.quantityMilli : undefined);
+    } catch (error) {
+      // A check left pending by an interrupted attempt (A1h: wrong order): reject it, then check again.
+      if (!(error instanceof FiscalError) || error.details.deviceCode !== SHTRIH_ERROR.markingOrder) throw error;
+      await this.acceptMarkingCode(false);
+      await this.checkMarkingCode(code, planned, fractional ? item.quantityMilli : undefined);
+    }
+    await this.acceptMarkingCode(true);
   }
 
   async closeReceipt(request: Pick<ReceiptRequest, 'payments' | 'taxSystem' | 'footerText'>): Promise<ReceiptResult> {

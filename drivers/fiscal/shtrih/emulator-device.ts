@@ -226,7 +226,12 @@ export class ShtrihDevice {
         if (!s.receipt || s.receipt.items.length === 0) return SHTRIH_ERROR.wrongMode;
         if (s.receipt.items.filter((i) => i.marked).length >= 128) return 0xa3;
         // FF67 without a preceding FF61/FF69: the register checks the code itself (reference §1.3).
-        s.receipt.items.at(-1)!.marked = true;
+        const item = s.receipt.items.at(-1)!;
+        item.marked = true;
+        // The FN puts the code (2000) and its check result (2106) into the item's 1059 structure.
+        const code = v.code instanceof Uint8Array ? v.code : new Uint8Array(0);
+        const result = s.marking.accepted === false ? 0x00 : 0x0f;
+        (item.tlvs ??= []).push(toHex(encodeTlv(TAG.markingCode, code)), toHex(tlvByte(TAG.markingCheckResult, result)));
         s.marking.accepted = null;
         this.save();
         return { checkResult: 0x0f };

@@ -80,6 +80,12 @@ export const TAG = {
   fractionalQuantity: 1291,
   ean13: 1302,
   markingCode: 2000,
+  markingCheckResult: 2106,
+  industryRequisite: 1260,
+  foivId: 1262,
+  industryDocumentDate: 1263,
+  industryDocumentNumber: 1264,
+  industryValue: 1265,
   measureUnit: 2108,
 } as const;
 
@@ -122,6 +128,15 @@ export function tlvProductCodeEan13(gtin: string): Uint8Array {
   return tlvStruct(TAG.productCode, [tlvString(TAG.ean13, gtin)]);
 }
 
+/**
+ * 1260 отраслевой реквизит предмета расчёта: 1262 ФОИВ id, 1263 document date, 1264 document number,
+ * 1265 value. For the permissive mode: 030 / 21.11.2023 / 1944 / UUID=…&Time=… (marking reference §4.3).
+ */
+export function tlvIndustryRequisite(r: { foivId: string; documentDate: string; documentNumber: string; value: string }): Uint8Array {
+  return tlvStruct(TAG.industryRequisite, [tlvString(TAG.foivId, r.foivId), tlvString(TAG.industryDocumentDate, r.documentDate),
+    tlvString(TAG.industryDocumentNumber, r.documentNumber), tlvString(TAG.industryValue, r.value)]);
+}
+
 // ---- reading a document back (FF3A/FF3B give the FD as a TLV list) ---------------------------------
 
 /** A document's fields as JSON: tag → value; a repeated tag (and 1059 always) → an array. */
@@ -138,6 +153,7 @@ const TAG_KIND: Record<number, TagKind> = {
   1059: 'stlv', 1163: 'stlv', 1174: 'stlv', 1084: 'stlv', 1223: 'stlv', 1224: 'stlv', 1226: 'stlv', 1260: 'stlv', 1291: 'stlv',
   1008: 'string', 1009: 'string', 1018: 'string', 1021: 'string', 1030: 'string', 1041: 'string', 1048: 'string',
   1177: 'string', 1179: 'string', 1187: 'string', 1203: 'string', 1300: 'string', 1302: 'string', 2000: 'string',
+  1262: 'string', 1263: 'string', 1264: 'string', 1265: 'string',
   1012: 'unixTime', 1178: 'unixTime',
   1023: 'fvln',
   1077: 'fiscalSign',

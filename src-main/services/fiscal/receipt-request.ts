@@ -37,6 +37,8 @@ export function receiptForSale(sale: Sale, settings: FiscalSettings): SaleReceip
         vat, vatKopecks: item.vatKopecks, paymentMethod: item.paymentMethod, itemType: item.itemType,
         unit: UNIT_NAME.get(item.measure) ?? 'piece',
         ...(item.gtin ? { productCode: { gtin: item.gtin } } : {}),
+        ...(item.markingCode ? { markingCode: item.markingCode } : {}),
+        ...(item.industryRequisite ? { industryRequisite: item.industryRequisite } : {}),
       };
     }),
     payments: {

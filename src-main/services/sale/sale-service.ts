@@ -1,7 +1,7 @@
 // The receipt at the checkout: open, scan, change quantity, void, park, resume, cancel, pay cash.
 // Every change is one transaction with its audit record (and outbox row where the head office cares),
 // and nothing is kept only in memory: a crash at any moment leaves the receipt as last committed.
-import type { Product, Receipt, ReceiptLine, ReceiptSummary, Sale, User } from '../../contract';
+import { PosError, type Product, type Receipt, type ReceiptLine, type ReceiptSummary, type Sale, type User } from '../../contract';
 import { classifyCode, type ScaleLabelRule } from '../../domain/barcode';
 import { MAX_AMOUNT_KOPECKS, MAX_LINES_PER_RECEIPT, lineLimitProblem, mergeTarget, priceLine, receiptTotals, voided, withQuantity, type LineInput } from '../../domain/receipt';
 import { lineAmountKopecks } from '../../domain/money';
@@ -17,6 +17,10 @@ import type { Clock } from '../clock';
 import { posActor, posLine, type PosActor, type PosEventInput } from '../pos-events/pos-event';
 import { noPosEvents, type PosEventPublisher } from '../pos-events/pos-event-stream';
 import type { ShiftService } from '../shift/shift-service';
+import type { MarkingService } from '../marking/marking-service';
+import { salePayments, type SalePayments, type SalePaymentsConfig } from '../payment/sale-payments';
+import type { TenderRequest } from '../../contract/payment-model';
+import { looksLikeMarkingCode, narrowToProduct, readMarkingScan, type MarkedScan } from '../marking/read-code';
 
 /** Open plus parked receipts a lane may hold at once: beyond this something is wrong at the till. */
 export const MAX_ACTIVE_RECEIPTS = 20;
@@ -31,6 +35,10 @@ export class SaleService {
     private readonly scaleLabelRules: () => readonly ScaleLabelRule[],
     /** Loss-prevention event stream: published after each commit, never inside a transaction. */
     private readonly posEvents: PosEventPublisher = noPosEvents,
+    /** The permissive-mode check of marked goods; null only in tests of the bare sale path. */
+    private readonly marking: MarkingService | null = null,
+    /** How bonus points are backed and fiscalised (the loyalty service plugs in here). */
+    private readonly paymentConfig: SalePaymentsConfig = {},
   ) {}
 
   /** The receipt on screen; creates one when there is none. Never piles up empty receipts. */
@@ -59,8 +67,23 @@ export class SaleService {
     return this.store.receipts.active();
   }
 
-  /** Adds what the scanner (or the cashier's keyboard, or a quick key) delivered. */
-  scan(ctx: CallContext, receiptId: string, code: string, source: string): Receipt {
+  /**
+   * Adds what the scanner (or the cashier's keyboard, or a quick key) delivered. A marking code is read
+   * (separators restored, layout checked) and checked by the permissive-mode rules before its line is
+   * added: that is the one asynchronous path; everything else answers synchronously.
+   */
+  scan(ctx: CallContext, receiptId: string, code: string, source: string): Receipt | Promise<Receipt> {
+    if (looksLikeMarkingCode(code)) {
+      const read = readMarkingScan(code);
+      if (read.kind === 'invalid') throw markingUnreadable(read.message);
+      const product = (read.gtin13 ? this.catalog.byBarcode(read.gtin13) : null) ?? this.catalog.byBarcode(read.gtin14);
+      if (!product) throw errors.productNotFound(read.gtin14);
+      if (product.marking === null) {
+        // A code on goods the catalog does not call marked: sold by its GTIN, the code is not needed.
+        return this.addLine(ctx, receiptId, product, read.gtin13 ?? read.gtin14, undefined, source);
+      }
+      return this.addMarked(ctx, receiptId, product, narrowToProduct(read, product), source);
+    }
     const scanned = classifyCode(code, this.scaleLabelRules());
     let product: Product | null = null;
     let quantityMilli: number | undefined;
@@ -71,7 +94,6 @@ export class SaleService {
         product = this.catalog.byBarcode(scanned.gtin) ?? this.catalog.byBarcode(code.trim());
         break;
       case 'marking':
-        // Full marking-code handling (checks, tag 1260) is the marking issue's; here the code finds its product.
         product = this.catalog.byBarcode(scanned.gtin);
         break;
       case 'internal':
@@ -83,17 +105,20 @@ export class SaleService {
         break;
     }
     if (!product) throw errors.productNotFound(code);
+    if (product.marking !== null && this.marking !== null) throw markingCodeRequired(product.name);
     return this.addLine(ctx, receiptId, product, scanned.kind === 'scaleLabel' ? code.trim() : barcodeOf(scanned, code), quantityMilli, source);
   }
 
   addProduct(ctx: CallContext, receiptId: string, productId: string, quantityMilli?: number): Receipt {
     const product = this.catalog.byId(productId);
     if (!product) throw errors.notFound('product', productId);
+    // Picking a marked item from search would sell it unchecked: its code must be scanned.
+    if (product.marking !== null && this.marking !== null) throw markingCodeRequired(product.name);
     return this.addLine(ctx, receiptId, product, product.barcodes[0] ?? null, quantityMilli, 'search');
   }
 
   setQuantity(ctx: CallContext, receiptId: string, lineId: string, quantityMilli: number): Receipt {
-    const header = this.editable(receiptId);
+    const header = this.linesEditable(receiptId);
     const line = this.line(header.id, lineId);
     if (line.voided) throw errors.invalidState('Строка сторнирована', 'The line is voided');
     if (line.marking && line.unit === 'piece' && quantityMilli !== 1000) {
@@ -113,7 +138,7 @@ export class SaleService {
   }
 
   voidLine(ctx: CallContext, receiptId: string, lineId: string): Receipt {
-    const header = this.editable(receiptId);
+    const header = this.linesEditable(receiptId);
     const line = this.line(header.id, lineId);
     if (line.voided) throw errors.invalidState('Строка уже сторнирована', 'The line is already voided');
     return this.commitLineChange(ctx, header, voided(line), 'receipt.voidLine',
@@ -183,40 +208,58 @@ export class SaleService {
     this.posEvents.publish({ kind: 'receipt.cancelled', at, cashier, receiptId: header.id, totalKopecks: totals.totalKopecks, lineCount: totals.lineCount, authorisedBy: supervisor });
   }
 
-  /**
-   * Closes the receipt with cash: the sale document, its pending fiscal job, its outbox row and audit
-   * record in one transaction. The fiscal register is driven later by the fiscal service from the job.
-   */
+  /** Closes the receipt with cash only: the mixed path with one cash tender. */
   payCash(ctx: CallContext, receiptId: string, tenderedKopecks: number): { sale: Sale; changeKopecks: number } {
+    const header = this.editable(receiptId);
+    const totals = receiptTotals(this.store.receipts.lines(header.id));
+    if (totals.lineCount === 0) throw errors.invalidState('Чек пуст', 'The receipt is empty');
+    // Checked here so that a short cash payment keeps its own error (the cashier's most common slip).
+    if (this.store.payments.cardCommittedKopecks(header.id) === 0 && !cashTender(totals.totalKopecks, tenderedKopecks).ok) {
+      throw errors.insufficientTender(totals.totalKopecks, tenderedKopecks);
+    }
+    const { sale } = this.payMixed(ctx, receiptId, tenderedKopecks > 0 ? [{ kind: 'cash', tenderedKopecks }] : []);
+    return { sale, changeKopecks: sale.changeKopecks };
+  }
+
+  /**
+   * Closes the receipt with any mix of tenders (cash last, with change; card payments already approved on
+   * their terminals; internal types; bonus points). The sale document, its pending fiscal job with the FFD
+   * payment sums, the card operations claimed by the sale, its outbox row and audit record are one
+   * transaction: an approved card payment is either in this sale or still the receipt's, never lost.
+   */
+  payMixed(ctx: CallContext, receiptId: string, tenders: readonly TenderRequest[]): { sale: Sale; split: SalePayments } {
     const header = this.editable(receiptId);
     const lines = this.store.receipts.lines(header.id);
     const totals = receiptTotals(lines);
     if (totals.lineCount === 0) throw errors.invalidState('Чек пуст', 'The receipt is empty');
-    const tender = cashTender(totals.totalKopecks, tenderedKopecks);
-    if (!tender.ok) throw errors.insufficientTender(totals.totalKopecks, tenderedKopecks);
     const actor = ctx.actor!;
     const at = this.clock.nowIso();
-    const sale = this.store.transaction(() => {
+    const { sale, split } = this.store.transaction(() => {
+      const split = salePayments(this.store.payments, header.id, totals.totalKopecks, tenders, this.paymentConfig);
       const document: Sale = {
         id: newId(), receiptId: header.id, number: this.store.counters.next('sale'), shiftId: header.shiftId, closedAt: at,
-        cashier: actor, lines, totals, payments: [{ method: 'cash', amountKopecks: totals.totalKopecks }],
-        tenderedKopecks, changeKopecks: tender.changeKopecks, fiscalState: 'pending',
+        cashier: actor, lines, totals, payments: split.payments, ffdPayments: split.ffd,
+        tenderedKopecks: split.tenderedKopecks, changeKopecks: split.changeKopecks, fiscalState: 'pending',
       };
       this.store.receipts.setStatus(header.id, 'closed', at);
       this.store.sales.insert(document, totals.totalKopecks);
+      this.store.payments.attachToSale(header.id, document.id, split.cardOperationIds, at);
       this.store.sales.addFiscalJob({ id: newId(), saleId: document.id, kind: 'sale', payload: document, at });
       this.store.outbox.add({ type: 'sale.closed', aggregateId: document.id, payload: document, at });
-      this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.payCash', subjectId: header.id,
-        details: { saleId: document.id, number: document.number, totalKopecks: totals.totalKopecks, tenderedKopecks, changeKopecks: tender.changeKopecks } });
-      return document;
+      this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.pay', subjectId: header.id,
+        details: { saleId: document.id, number: document.number, totalKopecks: totals.totalKopecks, tenders: split.payments.map((p) => ({ method: p.method, amountKopecks: p.amountKopecks })),
+          tenderedKopecks: split.tenderedKopecks, changeKopecks: split.changeKopecks } });
+      return { sale: document, split };
     });
     const cashier = posActor(actor);
-    this.posEvents.publish({ kind: 'payment', at, cashier, receiptId: header.id, method: 'cash', amountKopecks: totals.totalKopecks,
-      tenderedKopecks, changeKopecks: tender.changeKopecks });
-    // No drawer driver yet: a cash payment is where the drawer opens (the driver will report the real kick).
-    this.posEvents.publish({ kind: 'drawer.opened', at, cashier, reason: 'payment' });
+    for (const p of split.payments) {
+      this.posEvents.publish({ kind: 'payment', at, cashier, receiptId: header.id, method: p.method === 'internal' || p.method === 'bonus' ? 'other' : p.method,
+        amountKopecks: p.amountKopecks, tenderedKopecks: p.method === 'cash' ? split.tenderedKopecks : p.amountKopecks, changeKopecks: p.method === 'cash' ? split.changeKopecks : 0 });
+    }
+    // No drawer driver is wired to the sale yet: a cash tender is where the drawer opens.
+    if (split.payments.some((p) => p.method === 'cash')) this.posEvents.publish({ kind: 'drawer.opened', at, cashier, reason: 'payment' });
     this.posEvents.publish({ kind: 'receipt.closed', at, cashier, receiptId: header.id, saleNumber: sale.number, totalKopecks: totals.totalKopecks, lineCount: totals.lineCount });
-    return { sale, changeKopecks: tender.changeKopecks };
+    return { sale, split };
   }
 
   journal(limit: number, beforeNumber?: number) {
@@ -231,8 +274,32 @@ export class SaleService {
 
   // --- internals ---
 
-  private addLine(ctx: CallContext, receiptId: string, product: Product, barcode: string | null, quantityMilli: number | undefined, source: string): Receipt {
-    const header = this.editable(receiptId);
+  private async addMarked(ctx: CallContext, receiptId: string, product: Product, scan: MarkedScan, source: string): Promise<Receipt> {
+    this.linesEditable(receiptId);
+    this.assertCodeFree(scan.code);
+    if (product.weighed && scan.weightGrams === null) {
+      throw errors.invalidState('Весовой маркированный товар: в коде нет веса', 'Weighed marked item: the code carries no weight', { productId: product.id });
+    }
+    const check = await this.marking!.check({ actor: ctx.actor!, receiptId, scan, product, priceKopecks: product.priceKopecks, operation: 'sale' });
+    // The receipt and the other receipts may have changed while the check ran: look again before adding.
+    this.assertCodeFree(scan.code);
+    return this.addLine(ctx, receiptId, product, scan.gtin13 ?? scan.gtin14, scan.weightGrams ?? undefined, source,
+      { markingCode: scan.code, markingCheck: check });
+  }
+
+  private assertCodeFree(code: string): void {
+    const holder = this.store.receipts.holderOfMarkingCode(code);
+    if (holder !== null) {
+      throw new PosError('MARKING_REFUSED', {
+        ru: 'Этот код маркировки уже в чеке. Один код — один товар: отсканируйте марку на другой упаковке.',
+        en: 'This marking code is already on a receipt. One code, one item: scan the code on another pack.',
+      }, { rule: 'duplicate', receiptId: holder });
+    }
+  }
+
+  private addLine(ctx: CallContext, receiptId: string, product: Product, barcode: string | null, quantityMilli: number | undefined, source: string,
+    marking?: Pick<ReceiptLine, 'markingCode' | 'markingCheck'>): Receipt {
+    const header = this.linesEditable(receiptId);
     if (product.weighed && quantityMilli === undefined) {
       throw errors.invalidState('Весовой товар: положите на весы или отсканируйте этикетку весов',
         'Weighed item: put it on the scale or scan the scale label', { productId: product.id });
@@ -260,14 +327,15 @@ export class SaleService {
       throw errors.limit('В чеке слишком много строк', 'Too many lines on the receipt', { max: MAX_LINES_PER_RECEIPT });
     }
     checkLineLimits(product.priceKopecks, quantity);
-    const line = priceLine(newId(), input);
+    const line = marking ? { ...priceLine(newId(), input), ...marking } : priceLine(newId(), input);
     const all = [...lines, line];
     const totals = checkedTotals(all);
     this.store.transaction(() => {
       this.store.receipts.addLine(header.id, line);
       this.store.receipts.setTotal(header.id, totals, at);
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.addLine', subjectId: header.id,
-        details: { lineId: line.id, productId: product.id, barcode, quantityMilli: quantity, amountKopecks: line.amountKopecks, source } });
+        details: { lineId: line.id, productId: product.id, barcode, quantityMilli: quantity, amountKopecks: line.amountKopecks, source,
+          ...(marking?.markingCheck ? { markingCheckId: marking.markingCheck.checkId, checkedBy: marking.markingCheck.checkedBy } : {}) } });
     });
     this.posEvents.publish({ kind: 'line.added', at, cashier: posActor(actor), receiptId: header.id, line: posLine(line, all.length), addedQuantityMilli: quantity });
     return this.changed(this.store.receipts.assemble(header, all, totals));
@@ -316,6 +384,16 @@ export class SaleService {
     return header;
   }
 
+  /** Lines cannot change once a card has paid part of the receipt: the amounts would no longer match. */
+  private linesEditable(receiptId: string): ReceiptHeader {
+    const header = this.editable(receiptId);
+    if (this.store.payments.cardCommittedKopecks(header.id) > 0) {
+      throw errors.invalidState('По чеку есть оплата картой: чтобы изменить товары, сначала отмените её',
+        'A card has paid part of this receipt: cancel that payment before changing the goods');
+    }
+    return header;
+  }
+
   private line(receiptId: string, lineId: string): ReceiptLine {
     const line = this.store.receipts.lines(receiptId).find((l) => l.id === lineId);
     if (!line) throw errors.notFound('line', lineId);
@@ -326,6 +404,20 @@ export class SaleService {
     const lines = this.store.receipts.lines(header.id);
     return this.store.receipts.assemble(header, lines, receiptTotals(lines));
   }
+}
+
+function markingUnreadable(reason: { ru: string; en: string }): PosError {
+  return new PosError('MARKING_REFUSED', {
+    ru: `Код маркировки не читается: ${reason.ru}. Отсканируйте марку ещё раз.`,
+    en: `The marking code cannot be read: ${reason.en}. Scan the code again.`,
+  }, { rule: 'unreadable' });
+}
+
+function markingCodeRequired(name: string): PosError {
+  return new PosError('MARKING_REFUSED', {
+    ru: `«${name.slice(0, 60)}» — маркированный товар. Отсканируйте код маркировки (квадратный DataMatrix) на упаковке.`,
+    en: `"${name.slice(0, 60)}" is a marked item. Scan the marking code (the square DataMatrix) on the pack.`,
+  }, { rule: 'codeRequired' });
 }
 
 /** The domain refuses lines past the contract's limits; here that becomes a cashier's error, not a crash. */

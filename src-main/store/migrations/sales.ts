@@ -2,6 +2,8 @@
 // the outbox for the head office, the hash-chained audit log, the fiscal job journal.
 // Each migration is a function of the database, applied by migrate() in one transaction.
 import type { Migration } from '../migrate';
+import { markingMigration } from './sales-marking';
+import { salesPaymentsMigration } from './sales-payments';
 
 export const salesMigrations: Migration[] = [
   {
@@ -188,4 +190,6 @@ export const salesMigrations: Migration[] = [
       `);
     },
   },
+  markingMigration,
+  salesPaymentsMigration,
 ];

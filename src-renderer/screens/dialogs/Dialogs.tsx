@@ -1,4 +1,5 @@
 import { useUi } from '../../state/ui';
+import { MarkingRefusedDialog } from './MarkingRefusedDialog';
 import { PaymentDialog } from './PaymentDialog';
 import { ReceiptPreview } from './ReceiptPreview';
 import { CashMoveDialog, CloseShiftDialog, ParkedDialog, QuantityDialog } from './SmallDialogs';
@@ -14,5 +15,6 @@ export function Dialogs() {
     case 'quantity': return <QuantityDialog />;
     case 'cashMove': return <CashMoveDialog direction={dialog.direction} />;
     case 'closeShift': return <CloseShiftDialog />;
+    case 'markingRefused': return <MarkingRefusedDialog text={dialog.text} />;
   }
 }

@@ -7,6 +7,8 @@ import { reportError } from '../../state/actions';
 import { useReceipt } from '../../state/receipt';
 import { useSession } from '../../state/session';
 import { useUi } from '../../state/ui';
+import type { CardOperation, TenderRequest } from '../../../src-main/contract';
+import { OtherTenders, type InternalTender } from './OtherTenders';
 
 /** Amounts a customer is likely to hand over: the exact sum, then round sums and banknotes above it. */
 export function quickAmounts(totalKopecks: number): number[] {
@@ -28,7 +30,13 @@ export function PaymentDialog() {
   const [text, setText] = useState('');
   const [working, setWorking] = useState(false);
   const field = useRef<HTMLInputElement>(null);
-  const total = receipt?.totals.totalKopecks ?? 0;
+  const [cards, setCards] = useState<CardOperation[]>([]);
+  const [internals, setInternals] = useState<InternalTender[]>([]);
+  const receiptTotal = receipt?.totals.totalKopecks ?? 0;
+  const approvedCards = cards.filter((c) => c.state === 'approved');
+  const paidOther = approvedCards.reduce((sum, c) => sum + c.amountKopecks, 0) + internals.reduce((sum, x) => sum + x.amountKopecks, 0);
+  // What cash still has to cover: the receipt less what cards and other tenders already paid.
+  const total = Math.max(0, receiptTotal - paidOther);
   const quick = useMemo(() => quickAmounts(total), [total]);
 
   // An empty field means "exactly the total", the most common cash payment.
@@ -41,7 +49,13 @@ export function PaymentDialog() {
     if (working || amount === null || amount < total || !receipt) return;
     setWorking(true);
     try {
-      const { sale } = await useReceipt.getState().payCash(amount);
+      const mixed = approvedCards.length > 0 || internals.length > 0;
+      const tenders: TenderRequest[] = [
+        ...approvedCards.map((c): TenderRequest => ({ kind: 'card', operationId: c.id })),
+        ...internals.map((x): TenderRequest => ({ kind: 'internal', typeId: x.typeId, amountKopecks: x.amountKopecks, reference: x.reference })),
+        ...(total > 0 ? [{ kind: 'cash', tenderedKopecks: amount } as TenderRequest] : []),
+      ];
+      const { sale } = mixed ? await useReceipt.getState().payMixed(tenders) : await useReceipt.getState().payCash(amount);
       openDialog({ kind: 'preview', sale, afterPayment: true });
       void useSession.getState().refreshShift().catch(() => undefined);
     } catch (error) {
@@ -62,8 +76,14 @@ export function PaymentDialog() {
         <div className="payment-left">
           <div className="payment-total">
             <span>{t('payment.toPay')}</span>
-            <strong data-testid="payment-total">{formatMoney(total, lang)}</strong>
+            <strong data-testid="payment-total">{formatMoney(receiptTotal, lang)}</strong>
           </div>
+          {paidOther > 0 && (
+            <div className="payment-total payment-remainder">
+              <span>{t('payment.remainder')}</span>
+              <strong data-testid="payment-remainder">{formatMoney(total, lang)}</strong>
+            </div>
+          )}
           <label className="field-label" htmlFor="tendered">{t('payment.tendered')}</label>
           <input id="tendered" ref={field} className="field field-xl" inputMode="decimal" autoComplete="off" value={text} data-autofocus
             placeholder={formatMoney(total, lang)} onChange={(e) => setText(e.target.value.replace(/[^0-9.,\s]/g, ''))}
@@ -87,6 +107,11 @@ export function PaymentDialog() {
           </div>
         </div>
         <div className="payment-right">
+          {receipt && (
+            <OtherTenders receiptId={receipt.id} remainder={total} typedAmount={text.trim() === '' ? null : parseMoney(text)} cards={cards} internals={internals}
+              onCardsChanged={(next) => { setCards(next); setText(''); }} onAddInternal={(x) => { setInternals((list) => [...list, x]); setText(''); }}
+              working={working} setWorking={setWorking} />
+          )}
           <NumericKeypad decimal testId="payment-pad" onKey={(key) => setText((v) => applyKeypad(v, key, 10))} />
           <button type="submit" className="btn btn-pay btn-xl btn-block" disabled={working} data-testid="payment-confirm">
             {working ? t('common.wait') : t('payment.confirm')}

@@ -49,6 +49,12 @@ export function ReceiptPreview({ sale, afterPayment }: { sale: Sale; afterPaymen
         {sale.totals.vatTotals.map((v) => (
           <p key={v.vat} className="paper-row" data-testid="preview-vat"><span>{t('preview.vatOf', { rate: t(`vat.${v.vat}`) })}</span><span>{formatMoney(v.vatKopecks, lang)}</span></p>
         ))}
+        {sale.payments.filter((p) => p.method !== 'cash').map((p, i) => (
+          <p key={i} className="paper-row" data-testid="preview-other-payment">
+            <span>{p.method === 'card' ? t('preview.card', { card: p.cardMasked ?? '' }) : p.method === 'internal' ? p.typeName : t('preview.bonus')}</span>
+            <span>{formatMoney(p.amountKopecks, lang)}</span>
+          </p>
+        ))}
         <p className="paper-row"><span>{t('preview.cash')}</span><span data-testid="preview-cash">{formatMoney(cash, lang)}</span></p>
         <p className="paper-row"><span>{t('preview.tendered')}</span><span data-testid="preview-tendered">{formatMoney(sale.tenderedKopecks, lang)}</span></p>
         <p className="paper-row"><span>{t('preview.change')}</span><span data-testid="preview-change-line">{formatMoney(sale.changeKopecks, lang)}</span></p>

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { demoMarkingCode } from '../../../src-main/marking/demo-codes';
 import { DEMO_BARCODES } from '../../../src-main/store/catalog-generator';
 import { gtinCheckDigit } from '../../../src-main/domain/barcode';
 import { login, openLane, testClock, type TestLane } from '../../helpers/lane';
@@ -40,7 +41,7 @@ describe('selling at the lane', () => {
 
   it('scanning the same piece item twice raises the quantity of its line, and totals follow', async () => {
     const { cashier, receiptId } = await cashierWithShift();
-    await lane.ok(cashier, 'receipt.scan', { receiptId, code: DEMO_BARCODES.milk, source: 'scanner' });
+    await lane.ok(cashier, 'receipt.scan', { receiptId, code: demoMarkingCode('milk', 1), source: 'scanner' });
     await lane.ok(cashier, 'receipt.scan', { receiptId, code: DEMO_BARCODES.bread, source: 'scanner' });
     const receipt = await lane.ok(cashier, 'receipt.scan', { receiptId, code: DEMO_BARCODES.bread, source: 'wedge' });
     expect(receipt.lines).toHaveLength(2);
@@ -57,7 +58,8 @@ describe('selling at the lane', () => {
     const { sale, changeKopecks } = await lane.ok(cashier, 'receipt.payCash', { receiptId, tenderedKopecks: 10000 });
     expect(changeKopecks).toBe(10000 - 4900);
     expect(sale).toMatchObject({ receiptId, number: 1, tenderedKopecks: 10000, changeKopecks: 5100, fiscalState: 'pending' });
-    expect(sale.payments).toEqual([{ method: 'cash', amountKopecks: 4900 }]);
+    expect(sale.payments).toEqual([{ method: 'cash', amountKopecks: 4900, tenderedKopecks: 10000, changeKopecks: 5100 }]);
+    expect(sale.ffdPayments).toEqual({ cashKopecks: 4900, electronicKopecks: 0, prepaymentKopecks: 0, postpaymentKopecks: 0, considerationKopecks: 0 });
     expect(count('sales')).toBe(1);
     expect(count('fiscal_jobs', "state = 'pending'")).toBe(1);
     expect(count('outbox', "type = 'sale.closed'")).toBe(1);
@@ -79,7 +81,7 @@ describe('selling at the lane', () => {
 
   it('a cashier cannot void a line alone; a wrong PIN changes nothing; a supervisor PIN voids it', async () => {
     const { cashier, receiptId } = await cashierWithShift();
-    await lane.ok(cashier, 'receipt.scan', { receiptId, code: DEMO_BARCODES.milk, source: 'scanner' });
+    await lane.ok(cashier, 'receipt.scan', { receiptId, code: demoMarkingCode('milk', 2), source: 'scanner' });
     const receipt = await lane.ok(cashier, 'receipt.scan', { receiptId, code: DEMO_BARCODES.bread, source: 'scanner' });
     const lineId = receipt.lines[0].id;
 
@@ -116,7 +118,7 @@ describe('selling at the lane', () => {
 
   it('parks a receipt, sells another, resumes the first and sells it too', async () => {
     const { cashier, receiptId: first } = await cashierWithShift();
-    await lane.ok(cashier, 'receipt.scan', { receiptId: first, code: DEMO_BARCODES.milk, source: 'scanner' });
+    await lane.ok(cashier, 'receipt.scan', { receiptId: first, code: demoMarkingCode('milk', 3), source: 'scanner' });
     const parked = await lane.ok(cashier, 'receipt.park', { receiptId: first });
     expect(parked.receipts).toMatchObject([{ id: first, status: 'parked', lineCount: 1, firstLineName: expect.stringContaining('Молоко') }]);
     const second = await lane.ok(cashier, 'receipt.open', {});
@@ -188,7 +190,7 @@ describe('selling at the lane', () => {
     await lane.ok(cashier, 'receipt.payCash', { receiptId, tenderedKopecks: 4900 });
     const actions = new Database(join(lane.dir, 'sales.sqlite'), { readonly: true })
       .prepare('SELECT action FROM audit_log ORDER BY seq').all().map((r) => (r as { action: string }).action);
-    expect(actions).toEqual(['lane.seeded', 'session.login', 'shift.open', 'receipt.open', 'receipt.addLine', 'receipt.payCash']);
+    expect(actions).toEqual(['lane.seeded', 'session.login', 'shift.open', 'receipt.open', 'receipt.addLine', 'receipt.pay']);
     expect(lane.app.sales.audit.verify()).toMatchObject({ ok: true, records: 6 });
   });
 });

@@ -46,7 +46,7 @@ const actor = session.user;
 const ctx = { session, actor, authorisedBy: null, require: () => actor };
 if (!app.services.shift.current()) app.services.shift.open(actor);
 writeSync(1, 'READY\\n');
-const codes = [DEMO_BARCODES.milk, DEMO_BARCODES.bread, DEMO_BARCODES.water, DEMO_BARCODES.bag];
+const codes = [DEMO_BARCODES.beer, DEMO_BARCODES.bread, DEMO_BARCODES.water, DEMO_BARCODES.bag];
 let sold = db.prepare('SELECT count(*) AS n FROM sales').get().n;
 while (sold < target) {
   if (service.status().queueLength < 5) {

@@ -61,7 +61,7 @@ export function startService(dataDir: string, emulator: ShtrihEmulator, o: { clo
   };
 }
 
-const CODES = [DEMO_BARCODES.milk, DEMO_BARCODES.bread, DEMO_BARCODES.water, DEMO_BARCODES.bag];
+const CODES = [DEMO_BARCODES.beer, DEMO_BARCODES.bread, DEMO_BARCODES.water, DEMO_BARCODES.bag];
 
 /** A cashier on the lane's services, as the crash test's child does. */
 export function cashier(app: PosAppInternals) {

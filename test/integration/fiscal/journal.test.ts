@@ -31,7 +31,7 @@ function v1WithJobs(file: string): Database.Database {
 describe('the fiscal journal', () => {
   it('migration 2 keeps every v1 job: pending stays queued, unjournalled in-progress and failed ones go to a supervisor', () => {
     const db = v1WithJobs(join(dir, 'v1.sqlite'));
-    expect(migrate(db, salesMigrations)).toEqual([2]);
+    expect(migrate(db, salesMigrations)).toEqual(salesMigrations.map((m) => m.version).filter((v) => v >= 2));
     const journal = new FiscalJournal(db);
     expect(journal.jobForSale('s0')).toMatchObject({ id: 'j0', state: 'pending', payload: { id: 's0' }, attempts: 0, fdBefore: null });
     expect(journal.jobForSale('s1')).toMatchObject({ state: 'manual', manualReason: expect.stringMatching(/before the fiscal journal/) });

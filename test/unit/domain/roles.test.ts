@@ -12,6 +12,7 @@ const TABLE: Record<Permission, Record<Role, boolean>> = {
   'journal.view': { cashier: true, supervisor: true, administrator: true },
   'catalog.manage': { cashier: false, supervisor: false, administrator: true },
   'fiscal.reports': { cashier: false, supervisor: true, administrator: true },
+  'marking.journal': { cashier: false, supervisor: true, administrator: true },
 };
 
 describe('roles', () => {
