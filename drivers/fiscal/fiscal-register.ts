@@ -98,6 +98,8 @@ export interface FnStatus {
 export type StoredDocument =
   | { kind: 'receipt'; fdNumber: number; fiscalSign: number; dateTime: string; ofdAcknowledged: boolean; sign: CalculationSign | number; totalKopecks: number }
   | { kind: 'shiftOpen' | 'shiftClose'; fdNumber: number; fiscalSign: number; dateTime: string; ofdAcknowledged: boolean; shiftNumber: number }
+  /** A correction receipt (FFD type 31); sign and total when the device reports them with the document. */
+  | { kind: 'correction'; fdNumber: number; fiscalSign: number; dateTime: string; ofdAcknowledged: boolean; sign: CalculationSign | number | null; totalKopecks: number | null }
   | { kind: 'other'; documentType: number; ofdAcknowledged: boolean; raw: Uint8Array };
 
 /**

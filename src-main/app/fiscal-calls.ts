@@ -1,6 +1,9 @@
 // The fiscal register as the contract shows it: status for the shift screen, reports as queued jobs.
 import type { FiscalStatus } from '../contract';
+import type { FiscalCorrectionRequest } from '../contract/fiscal-correction';
+import { correctionFromContract } from '../services/fiscal/correction-request';
 import type { FiscalService } from '../services/fiscal/fiscal-service';
+import { FiscalJobInvalid } from '../services/fiscal/fiscal-service-errors';
 import { errors } from './errors';
 
 const NOT_CONFIGURED: FiscalStatus = {
@@ -28,4 +31,18 @@ export function fiscalStatus(fiscal: FiscalService | null): FiscalStatus {
 export function requireFiscal(fiscal: FiscalService | null): FiscalService {
   if (!fiscal) throw errors.invalidState('Фискальный регистратор не подключён', 'No fiscal register is configured');
   return fiscal;
+}
+
+/** A supervisor's correction receipt, queued as a fiscal job with the lane's tax system; the answer is its id. */
+export function requestFiscalCorrection(fiscal: FiscalService | null, request: FiscalCorrectionRequest,
+  requestedBy: { actorId: string; authorisedBy: string | null } | null = null): { jobId: string } {
+  const service = requireFiscal(fiscal);
+  try {
+    return { jobId: service.requestCorrection(correctionFromContract(request, service.currentSettings().taxSystem), requestedBy) };
+  } catch (error) {
+    if (error instanceof FiscalJobInvalid) {
+      throw errors.invalidState('Чек коррекции нельзя пробить: данные неверны', 'The correction receipt cannot be made: its data are wrong', error.error.details);
+    }
+    throw error;
+  }
 }

@@ -12,12 +12,17 @@ export interface JournalledJob {
   /** Last fiscal document number on the FN when the job started. */
   fdBefore: number;
   /** What the document must show to be ours: a receipt by sign and total, a shift document by its type. */
-  expect: { documentType: 'receipt'; calculationSign: number; totalKopecks: number } | { documentType: 'shiftOpen' | 'shiftClose' };
+  expect: { documentType: 'receipt' | 'correction'; calculationSign: number; totalKopecks: number } | { documentType: 'shiftOpen' | 'shiftClose' };
 }
 
 function isOurs(expect: JournalledJob['expect'], d: FiscalDocumentFacts): boolean {
   if (d.documentType !== expect.documentType) return false;
-  if (expect.documentType !== 'receipt') return true;
+  if (!('calculationSign' in expect)) return true;
+  if (expect.documentType === 'correction') {
+    // A correction receipt is known by its type (31); sign and total are compared when the register reports them.
+    return (d.calculationSign === null || d.calculationSign === expect.calculationSign)
+      && (d.totalKopecks === null || d.totalKopecks === expect.totalKopecks);
+  }
   return d.calculationSign === expect.calculationSign && d.totalKopecks === expect.totalKopecks;
 }
 

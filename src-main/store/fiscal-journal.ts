@@ -7,9 +7,11 @@ import type { Database, Statement } from 'better-sqlite3';
 
 // 'receipt': a receipt given explicitly (the fiscal gateway's jobs, payload { request: ReceiptRequest }); the
 // lane's sales.sqlite does not allow it (its CHECK), the gateway's per-register journal does.
-export type FiscalJobKind = 'sale' | 'receipt' | 'open_shift' | 'close_shift' | 'x_report' | 'cash_in' | 'cash_out';
+// 'correction': a correction receipt a supervisor asks for (payload { request: CorrectionRequest }); the lane
+// allows it from sales migration 6, the gateway's journal does not.
+export type FiscalJobKind = 'sale' | 'receipt' | 'open_shift' | 'close_shift' | 'x_report' | 'cash_in' | 'cash_out' | 'correction';
 export type FiscalJobState = 'pending' | 'preparing' | 'sending' | 'reconciling' | 'done' | 'manual';
-export type FiscalStepAction = 'closeShift' | 'openShift' | 'receipt' | 'xReport' | 'cashIn' | 'cashOut';
+export type FiscalStepAction = 'closeShift' | 'openShift' | 'receipt' | 'xReport' | 'cashIn' | 'cashOut' | 'correction';
 export type FiscalStepCondition = 'always' | 'shiftExpiring' | 'shiftClosed' | 'shiftOpen';
 export type FiscalStepState = 'pending' | 'sending' | 'done' | 'skipped';
 
@@ -74,6 +76,16 @@ interface StepRow {
 }
 
 const OPEN = `state NOT IN ('done','manual')`;
+/** Never sent a fiscal byte: the job-level FN serial is written with the first step's journal entry. */
+const UNSTARTED = `state IN ('pending','preparing') AND fn_serial IS NULL`;
+
+/** The job is no longer in this journal (released to another register): nothing may be sent for it here. */
+export class FiscalJobGone extends Error {
+  constructor(readonly jobId: string) {
+    super(`fiscal job ${jobId} is no longer in this journal`);
+    this.name = 'FiscalJobGone';
+  }
+}
 
 export class FiscalJournal {
   private readonly s: {
@@ -100,6 +112,11 @@ export class FiscalJournal {
     claimedJobs: Statement<[string, number, number, string], { fd: number }>;
     claimedSteps: Statement<[string, number, number, string], { fd: number }>;
     lastShiftDoc: Statement<[string], { fd: number; action: FiscalStepAction; at: string | null }>;
+    unstarted: Statement<[], JobRow>;
+    unstartedById: Statement<[string], JobRow>;
+    startedSteps: Statement<[string], { n: number }>;
+    deleteSteps: Statement<[string]>;
+    deleteJob: Statement<[string]>;
   };
 
   constructor(private readonly db: Database) {
@@ -143,6 +160,11 @@ export class FiscalJournal {
       lastShiftDoc: db.prepare(`SELECT fd_number AS fd, action, document_at AS at FROM fiscal_job_steps
         WHERE fn_serial = ? AND action IN ('openShift','closeShift') AND state = 'done' AND fd_number IS NOT NULL
         ORDER BY fd_number DESC LIMIT 1`),
+      unstarted: db.prepare(`SELECT * FROM fiscal_jobs WHERE ${UNSTARTED} ORDER BY created_at, rowid`),
+      unstartedById: db.prepare(`SELECT * FROM fiscal_jobs WHERE id = ? AND ${UNSTARTED}`),
+      startedSteps: db.prepare(`SELECT count(*) AS n FROM fiscal_job_steps WHERE job_id = ? AND (state IN ('sending','done') OR fn_serial IS NOT NULL)`),
+      deleteSteps: db.prepare('DELETE FROM fiscal_job_steps WHERE job_id = ?'),
+      deleteJob: db.prepare('DELETE FROM fiscal_jobs WHERE id = ?'),
     };
   }
 
@@ -207,8 +229,27 @@ export class FiscalJournal {
    */
   beginStep(jobId: string, position: number, j: { registerId: string | null; fnSerial: string; fdBefore: number; at: string }): void {
     this.transaction(() => {
-      this.s.stepSending.run(j.fnSerial, j.fdBefore, j.at, jobId, position);
-      this.s.journalStart.run(j.registerId, j.fnSerial, j.fdBefore, j.at, jobId);
+      // A job released to another register in the meantime is gone: refuse before any byte goes out.
+      if (this.s.journalStart.run(j.registerId, j.fnSerial, j.fdBefore, j.at, jobId).changes !== 1) throw new FiscalJobGone(jobId);
+      if (this.s.stepSending.run(j.fnSerial, j.fdBefore, j.at, jobId, position).changes !== 1) throw new FiscalJobGone(jobId);
+    });
+  }
+
+  /** Jobs that never sent a fiscal byte (pending, or preparing with no journal entry), oldest first. */
+  unstartedJobs(): FiscalJob[] { return this.s.unstarted.all().map(toJob); }
+
+  /**
+   * Takes a job that never sent a fiscal byte out of this journal (to run it on another register), in one
+   * transaction with the check: it returns the job, or null when the job has started (or is not here).
+   * A started job never leaves its register: it is reconciled there. beginStep() refuses a released job.
+   */
+  releaseUnstarted(jobId: string): FiscalJob | null {
+    return this.transaction(() => {
+      const row = this.s.unstartedById.get(jobId);
+      if (!row || this.s.startedSteps.get(jobId)!.n > 0) return null;
+      this.s.deleteSteps.run(jobId);
+      this.s.deleteJob.run(jobId);
+      return toJob(row);
     });
   }
 

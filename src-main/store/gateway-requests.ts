@@ -140,6 +140,7 @@ export class GatewayRequests {
     callbacksDue: Statement<[], Row>;
     purge: Statement<[string]>;
     count: Statement<[], { n: number }>;
+    reassign: Statement<[string, string, string, string]>;
   };
 
   constructor(file: string) {
@@ -160,6 +161,7 @@ export class GatewayRequests {
       // Only settled rows go: a request whose outcome is open is kept however old it is.
       purge: db.prepare(`DELETE FROM gateway_requests WHERE created_at < ? AND state IN ('done','error')`),
       count: db.prepare('SELECT count(*) AS n FROM gateway_requests'),
+      reassign: db.prepare(`UPDATE gateway_requests SET register_id = ?, updated_at = ? WHERE job_id = ? AND register_id = ? AND state = 'in_progress'`),
     };
   }
 
@@ -210,6 +212,15 @@ export class GatewayRequests {
   }
 
   count(): number { return this.s.count.get()!.n; }
+
+  /**
+   * The request's job moves to another register (it never started where it was). Written after the job left
+   * the old register's journal and before it enters the new one's, so a crash in between leaves a row whose
+   * register has no job: start() queues it there, and the job is never in two journals.
+   */
+  reassign(jobId: string, fromRegisterId: string, toRegisterId: string, at: string): boolean {
+    return this.s.reassign.run(toRegisterId, at, jobId, fromRegisterId).changes === 1;
+  }
 
   close(): void { this.db.close(); }
 }

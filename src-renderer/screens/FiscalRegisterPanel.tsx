@@ -1,17 +1,20 @@
 // The fiscal register as the shift screen shows it: link, fiscal drive, queue, OFD backlog, paper, jobs
-// waiting for a person; X and Z reports (a supervisor's, so a cashier is asked for a supervisor PIN).
+// waiting for a person; X and Z reports and correction receipts (a supervisor's, so a cashier is asked for
+// a supervisor PIN).
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FiscalStatus } from '../../src-main/contract';
 import { call, subscribe } from '../transport/pos';
 import { attempt, callOverridable } from '../state/actions';
 import { useUi } from '../state/ui';
+import { FiscalCorrectionDialog } from './dialogs/FiscalCorrectionDialog';
 
 const REFRESH_MS = 5_000;
 
 export function FiscalRegisterPanel() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<FiscalStatus | null>(null);
+  const [correcting, setCorrecting] = useState(false);
 
   const refresh = useCallback(() => attempt(async () => setStatus(await call('fiscal.status', {}))), []);
   useEffect(() => {
@@ -51,7 +54,9 @@ export function FiscalRegisterPanel() {
       <div className="shift-actions">
         <button type="button" className="btn btn-secondary" onClick={() => report('fiscal.xReport')} data-testid="fiscal-x-report">{t('register.xReport')}</button>
         <button type="button" className="btn btn-secondary" onClick={() => report('fiscal.zReport')} data-testid="fiscal-z-report">{t('register.zReport')}</button>
+        <button type="button" className="btn btn-secondary" onClick={() => setCorrecting(true)} data-testid="fiscal-correction">{t('register.correction.open')}</button>
       </div>
+      {correcting && <FiscalCorrectionDialog onClose={() => setCorrecting(false)} onQueued={() => void refresh()} />}
     </section>
   );
 }

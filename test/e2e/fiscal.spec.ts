@@ -1,5 +1,6 @@
 // A cash sale in the UI becomes a fiscal document on the demo register (the Shtrih-M emulator the
-// demo lane starts), and the supervisor's X report goes through the same register.
+// demo lane starts), the supervisor's X report goes through the same register, and so does a correction
+// receipt made from the register panel.
 import type { Page } from '@playwright/test';
 import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
 import { expect, test } from './fixtures';
@@ -22,6 +23,11 @@ test('a cash sale is fiscalised on the register and the X report needs a supervi
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('receipt-line')).toHaveCount(1);
   await page.keyboard.press('F6');
+  // An electronic receipt: the buyer's phone (1008), checked in the dialog before the lane checks it again.
+  await page.getByTestId('payment-buyer-contact').fill('12345');
+  await expect(page.getByTestId('payment-buyer-contact-error')).toBeVisible();
+  await page.getByTestId('payment-buyer-contact').fill('+7 912 345-67-89');
+  await expect(page.getByTestId('payment-buyer-contact-error')).toBeHidden();
   await page.getByTestId('payment-exact').click();
   await expect(page.getByTestId('receipt-preview')).toBeVisible();
   await page.getByTestId('preview-done').click();
@@ -46,4 +52,25 @@ test('a cash sale is fiscalised on the register and the X report needs a supervi
   await expect(page.getByTestId('override-dialog')).toBeHidden();
   await expect(page.getByText('Отчёт поставлен в очередь регистратора')).toBeVisible();
   await page.screenshot({ path: 'test-results/shift-fiscal.png' });
+
+  // A correction receipt (чек коррекции): checked in the dialog, a supervisor's, and it becomes the next FD.
+  const fdText = await page.getByTestId('fiscal-fn').textContent();
+  const fdBefore = Number(/№\s*(\d+)/.exec(fdText ?? '')?.[1]);
+  await page.getByTestId('fiscal-correction').click();
+  await expect(page.getByTestId('correction-dialog')).toBeVisible();
+  await page.getByTestId('correction-type').selectOption('ordered');
+  await page.getByTestId('correction-date').fill('2026-11-20');
+  await page.getByTestId('correction-cash').fill('150');
+  await expect(page.getByTestId('correction-total')).toContainText('150');
+  await page.getByTestId('correction-submit').click();
+  await expect(page.getByTestId('correction-error')).toHaveText('Для коррекции по предписанию укажите номер предписания');
+  await page.getByTestId('correction-order').fill('12-34/5');
+  await page.screenshot({ path: 'test-results/correction-dialog.png' });
+  await page.getByTestId('correction-submit').click();
+  await expect(page.getByTestId('override-dialog')).toBeVisible();
+  for (const digit of '9999') await page.getByTestId(`override-pin-pad-${digit}`).click();
+  await page.getByTestId('override-pin-submit').click();
+  await expect(page.getByTestId('correction-dialog')).toBeHidden();
+  await expect(page.getByText('Чек коррекции поставлен в очередь регистратора')).toBeVisible();
+  await expect(page.getByTestId('fiscal-fn')).toContainText(`последний ФД № ${fdBefore + 1}`, { timeout: 15_000 });
 });

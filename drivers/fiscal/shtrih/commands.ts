@@ -197,14 +197,19 @@ export function decodeAnswer(payload: Uint8Array): Answer {
 
 // ---- FF0A document data ----------------------------------------------------------------------------
 
-export const FD_TYPE = { shiftOpen: 2, receipt: 3, shiftClose: 5 } as const;
+export const FD_TYPE = { shiftOpen: 2, receipt: 3, shiftClose: 5, correction: 31 } as const;
 const receiptDocLayout: Field[] = [{ name: 'dateTime', kind: 'fnDateTime' }, { name: 'fdNumber', kind: 'u32' },
   { name: 'fiscalSign', kind: 'u32' }, u8('operationType'), money('amount')];
+/** The head every FF0A document data starts with. */
+export const documentHeadLayout: Field[] = [{ name: 'dateTime', kind: 'fnDateTime' }, { name: 'fdNumber', kind: 'u32' },
+  { name: 'fiscalSign', kind: 'u32' }];
 const shiftDocLayout: Field[] = [{ name: 'dateTime', kind: 'fnDateTime' }, { name: 'fdNumber', kind: 'u32' },
   { name: 'fiscalSign', kind: 'u32' }, { name: 'shiftNumber', kind: 'u16' }];
 
 export function documentDataLayout(documentType: number): Field[] | null {
-  if (documentType === FD_TYPE.receipt) return receiptDocLayout;
+  // A correction receipt: the receipt's layout (operation type, sum) — UNCONFIRMED on real firmware; the driver
+  // falls back to date-time, FD and FP when the data are shorter.
+  if (documentType === FD_TYPE.receipt || documentType === FD_TYPE.correction) return receiptDocLayout;
   if (documentType === FD_TYPE.shiftOpen || documentType === FD_TYPE.shiftClose) return shiftDocLayout;
   return null;
 }

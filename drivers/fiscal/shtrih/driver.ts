@@ -12,7 +12,7 @@ import type {
 import { FiscalError, fiscalErrors } from '../fiscal-error';
 import { CodecError, decodeFields, type FieldValues } from './codec';
 import {
-  CMD, FD_TYPE, decodeAnswer, decodeMarkingCheckTail, documentDataLayout, encodeRequest, specOf, vatByte,
+  CMD, FD_TYPE, decodeAnswer, decodeMarkingCheckTail, documentDataLayout, documentHeadLayout, encodeRequest, specOf, vatByte,
   type ShtrihModelFamily,
 } from './commands';
 import { SHTRIH_ERROR, shtrihDeviceError, shtrihErrorInfo } from './errors';
@@ -266,6 +266,15 @@ export class ShtrihRegister implements FiscalRegister {
     const layout = documentDataLayout(documentType);
     if (!layout) return { kind: 'other', documentType, ofdAcknowledged, raw };
     let d: FieldValues;
+    if (documentType === FD_TYPE.correction) {
+      // Sign and sum only when the firmware gives them (UNCONFIRMED); the FD number and type identify it anyway.
+      try { d = decodeFields(layout, raw); } catch {
+        try { d = decodeFields(documentHeadLayout, raw); } catch (error) { throw fiscalErrors.protocol((error as Error).message, { command: 'findDocument' }); }
+      }
+      const op = typeof d.operationType === 'number' ? d.operationType : null;
+      return { kind: 'correction', fdNumber: num(d, 'fdNumber'), fiscalSign: num(d, 'fiscalSign'), dateTime: str(d, 'dateTime'), ofdAcknowledged,
+        sign: op === null ? null : OPERATION_TO_SIGN[op] ?? op, totalKopecks: typeof d.amount === 'number' ? d.amount : null };
+    }
     try { d = decodeFields(layout, raw); } catch (error) { throw fiscalErrors.protocol((error as Error).message, { command: 'findDocument' }); }
     if (documentType === FD_TYPE.receipt) {
       const op = num(d, 'operationType');

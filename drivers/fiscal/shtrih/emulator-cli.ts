@@ -1,14 +1,16 @@
 // `prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N]
-//  [--paper-reload-ms N] [--baud N] [--pace]`. `--pace` makes every byte take its line time at --baud
+//  [--paper-reload-ms N] [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline]`. The modelled OFD acknowledges
+// each document --ofd-ack-ms after it is written (default 3000); --ofd offline acknowledges nothing. `--pace` makes every byte take its line time at --baud
 // (default 115 200) both ways and adds no processing time (for `prilavok bench fiscal`). Prints `SHTRIH_READY <path-or-host:port>` once listening; stops on SIGTERM.
 // SIGUSR1 loads paper at once. A power-cut fault ends the process (exit code 3) after the state is saved.
 import { createPtyPair, type PtyPair } from '../../transport/pty';
 import { parseTcpAddress } from '../../transport/tcp';
 import { ShtrihEmulator } from './emulator';
+import { DEFAULT_OFD_ACK_MS } from './emulator-device';
 import { FaultSpecError, parseFaultSpec } from './faults';
 
 const USAGE = 'usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N] [--paper-reload-ms N]'
-  + ' [--baud N] [--pace]\n';
+  + ' [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline]\n';
 /** Options that take no value. */
 const FLAGS = new Set(['--pace']);
 
@@ -45,6 +47,14 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
     return 2;
   }
 
+  const ofdMode = args.get('ofd') ?? 'online';
+  const ackText = args.get('ofd-ack-ms');
+  const ofdAckMs = ackText === undefined ? DEFAULT_OFD_ACK_MS : Number(ackText);
+  if ((ofdMode !== 'online' && ofdMode !== 'offline') || !Number.isInteger(ofdAckMs) || ofdAckMs < 0 || ofdAckMs > 86_400_000) {
+    io.stderr(`prilavok emulate shtrih: bad --ofd '${ofdMode}' or --ofd-ack-ms '${ackText}'\n`);
+    return 2;
+  }
+
   let pty: PtyPair | null = null;
   let powerCut = false;
   let finish: (code: number) => void = () => undefined;
@@ -59,6 +69,7 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
       paperReloadMs: reload === undefined ? 2_000 : Number(reload),
       baudRate,
       pace: flags.has('pace'),
+      ofdAckMs: ofdMode === 'offline' ? null : ofdAckMs,
       onPowerCut: () => { powerCut = true; finish(3); },
     });
     io.stdout(`SHTRIH_READY ${pty ? ptyPath : emulator.address}\n`);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { CodecError, encodeFields, type FieldValues } from './codec';
 import { CMD, FD_TYPE, decodeRequest, encodeAnswer, vatFromByte } from './commands';
 import { SHTRIH_ERROR } from './errors';
-import { saveState, type EmulatorState, type StoredFd } from './emulator-state';
+import { TlvArchive, saveState, type EmulatorState, type StoredFd } from './emulator-state';
 import { TAG, encodeTlv, tlvByte, tlvFvlnMilli, tlvString, tlvStruct, tlvU32, tlvUnixTime, tlvVln } from './tlv';
 
 const SHIFT_LIMIT_MS = 24 * 3_600_000;
@@ -18,6 +18,8 @@ const NOT_BLOCKED_BY_PRINT = new Set<number>([CMD.shortStatus, CMD.fullStatus, C
 export const FD_TYPE_CORRECTION = 31;
 /** How many of the latest documents keep their TLV in the state file (it is rewritten on every change). */
 const TLV_DOCUMENTS_KEPT = 64;
+/** How many of the latest documents FF3A/FF3B can hand out: the state file's, then the side file's (TlvArchive). */
+export const TLV_DOCUMENTS_ARCHIVED = 1_000;
 /** FF3B block size: what fits a frame with room to spare (the real device's choice is UNCONFIRMED). */
 const TLV_BLOCK_BYTES = 200;
 /** FF46 rate byte (as vatFromByte names it) → FFD 1199 (reference §3). */
@@ -30,7 +32,16 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export interface DeviceOptions {
   stateFile: string | null;
   now?: () => number;
+  /**
+   * The OFD exchange: a document is acknowledged (ticket received) this long after it was written, or after
+   * the OFD link came up if that was later; documents go in FD order. null: no OFD link, nothing is
+   * acknowledged and the unsent queue only grows. Default DEFAULT_OFD_ACK_MS.
+   */
+  ofdAckMs?: number | null;
 }
+
+/** How long the modelled OFD takes to acknowledge a document by default. */
+export const DEFAULT_OFD_ACK_MS = 3_000;
 
 export interface Execution {
   answer: Uint8Array;
@@ -45,8 +56,48 @@ export class ShtrihDevice {
   /** The document FF3A selected for FF3B (volatile, like the device's own read pointer). */
   private tlvRead: { bytes: Uint8Array; at: number } | null = null;
 
+  private ofdAckMs: number | null;
+  /** When the OFD link came up (the device started, or setOfd() put it online). */
+  private ofdOnlineSinceMs: number;
+  /** Index in state.documents of the first document not known to be acknowledged (a hint). */
+  private ofdCursor = 0;
+  private readonly tlvArchive: TlvArchive;
+
   constructor(public state: EmulatorState, private readonly options: DeviceOptions) {
     this.now = options.now ?? Date.now;
+    this.ofdAckMs = options.ofdAckMs === undefined ? DEFAULT_OFD_ACK_MS : options.ofdAckMs;
+    this.ofdOnlineSinceMs = this.now();
+    this.tlvArchive = new TlvArchive(options.stateFile ? `${options.stateFile}.tlv` : null, TLV_DOCUMENTS_ARCHIVED);
+  }
+
+  /** The OFD link: acknowledge after ackMs (online), or never (null: offline). Going online restarts the clock. */
+  setOfd(ackMs: number | null): void {
+    if (ackMs !== null && this.ofdAckMs === null) this.ofdOnlineSinceMs = this.now();
+    this.ofdAckMs = ackMs;
+  }
+
+  /**
+   * The OFD's tickets that are due by now, in FD order (the FN sends the oldest unsent document first and
+   * the next only after its ticket). Returns whether anything changed.
+   */
+  acknowledgeOfd(): boolean {
+    const ackMs = this.ofdAckMs;
+    if (ackMs === null) return false;
+    const now = this.now();
+    let changed = false;
+    const docs = this.state.documents;
+    // Everything before the first unsent document is acknowledged: start there, not at FD 1.
+    if (this.ofdCursor > docs.length || (this.ofdCursor > 0 && !docs[this.ofdCursor - 1]!.ofdAcknowledged)) this.ofdCursor = 0;
+    for (; this.ofdCursor < docs.length; this.ofdCursor++) {
+      const doc = docs[this.ofdCursor]!;
+      if (doc.ofdAcknowledged) continue;
+      // A document from a state file older than this model carries no time: it is due like one written at start.
+      const due = Math.max(doc.writtenAtMs ?? 0, this.ofdOnlineSinceMs) + ackMs;
+      if (due > now) break;
+      doc.ofdAcknowledged = true;
+      changed = true;
+    }
+    return changed;
   }
 
   get mode(): number {
@@ -89,6 +140,7 @@ export class ShtrihDevice {
       return { answer: rawError(code, err), code, wroteDocument: false };
     }
     const before = this.state.lastFd;
+    if (this.acknowledgeOfd()) this.save();
     const result = this.dispatch(code, values);
     const answer = typeof result === 'number' ? encodeAnswer(code, result) : encodeAnswer(code, 0, result);
     return { answer, code, wroteDocument: this.state.lastFd !== before };
@@ -189,8 +241,9 @@ export class ShtrihDevice {
       }
       case CMD.requestDocumentTlv: {
         const doc = s.documents.find((d) => d.fd === v.fdNumber);
-        if (!doc?.tlv) return SHTRIH_ERROR.fnNoData;
-        const bytes = fromHex(doc.tlv);
+        const hex = doc ? doc.tlv ?? this.tlvArchive.get(doc.fd) : undefined;
+        if (!doc || !hex) return SHTRIH_ERROR.fnNoData;
+        const bytes = fromHex(hex);
         this.tlvRead = { bytes, at: 0 };
         return { documentType: doc.type, documentLength: bytes.length };
       }
@@ -371,7 +424,7 @@ export class ShtrihDevice {
     const fd = s.lastFd + 1;
     const dateTime = this.deviceTime();
     const hash = createHash('sha256').update(`${s.fnSerial}|${fd}|${dateTime}|${doc.type}|${doc.amountKopecks ?? ''}`).digest();
-    const stored: StoredFd = { ...doc, fd, dateTime, fiscalSign: hash.readUInt32LE(0), ofdAcknowledged: false };
+    const stored: StoredFd = { ...doc, fd, dateTime, fiscalSign: hash.readUInt32LE(0), ofdAcknowledged: false, writtenAtMs: this.now() };
     s.lastFd = fd;
     s.documents.push(stored);
     s.kktDocumentNumber = (s.kktDocumentNumber + 1) % 0x10000;
@@ -381,8 +434,11 @@ export class ShtrihDevice {
       stored.tlv = toHex(concat(parts));
     }
     alsoChange?.(stored);
-    // The state file is rewritten on every change: only the latest documents keep their TLV (FF3A on
-    // an older one answers 08h, no data — an emulator limit, not the FN's).
+    // The side file first: a power cut after it and before the state leaves a line for an FD the state never
+    // had, which the next document of that number replaces.
+    if (stored.tlv) this.tlvArchive.append(stored.fd, stored.tlv);
+    // The state file is rewritten on every change: only the latest documents keep their TLV there; the side
+    // file keeps TLV_DOCUMENTS_ARCHIVED (FF3A on an older one answers 08h — an emulator limit, not the FN's).
     const drop = s.documents.length - TLV_DOCUMENTS_KEPT - 1;
     if (drop >= 0 && s.documents[drop]) delete s.documents[drop]!.tlv;
     this.save();
@@ -396,7 +452,7 @@ export class ShtrihDevice {
 }
 
 function documentData(doc: StoredFd): Uint8Array {
-  if (doc.type === FD_TYPE.receipt) {
+  if (doc.type === FD_TYPE.receipt || doc.type === FD_TYPE_CORRECTION) {
     return encodeFields([{ name: 'dt', kind: 'fnDateTime' }, { name: 'fd', kind: 'u32' }, { name: 'fp', kind: 'u32' },
       { name: 'op', kind: 'u8' }, { name: 'amount', kind: 'money' }],
     { dt: doc.dateTime, fd: doc.fd, fp: doc.fiscalSign, op: doc.operationType ?? 1, amount: doc.amountKopecks ?? 0 });

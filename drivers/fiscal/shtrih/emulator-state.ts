@@ -13,6 +13,8 @@ export interface StoredFd {
   amountKopecks?: number;
   shiftNumber?: number;
   ofdAcknowledged: boolean;
+  /** When the FN wrote it (the emulator's clock, epoch ms); the OFD model acknowledges it some time after. */
+  writtenAtMs?: number;
   tlvCount?: number;
   /** The document as the FN's TLV (hex), what FF3A/FF3B hand out; kept for the latest documents only. */
   tlv?: string;
@@ -84,4 +86,62 @@ export function saveState(file: string | null, state: EmulatorState): void {
     closeSync(fd);
   }
   renameSync(tmp, file);
+}
+
+/**
+ * The FN's TLV of the latest documents beyond what the state file keeps: an append-only side file
+ * (`<state>.tlv`, one JSON line `{fd, tlv}` per document, fsynced before the answer like the state), so
+ * keeping a thousand documents costs one short append per document instead of rewriting them all on every
+ * change. The last line for an FD wins (a power cut may leave a line for an FD the state never recorded;
+ * the next document with that number overwrites it). Compacted when it grows to twice what is kept.
+ */
+export class TlvArchive {
+  private readonly byFd = new Map<number, string>();
+  private lines = 0;
+
+  constructor(private readonly file: string | null, private readonly keep: number) {
+    if (!file || !existsSync(file)) return;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const { fd, tlv } = JSON.parse(line) as { fd: unknown; tlv: unknown };
+        if (typeof fd === 'number' && typeof tlv === 'string') this.remember(fd, tlv);
+        this.lines++;
+      } catch { /* a line torn by a power cut: ignore it */ }
+    }
+  }
+
+  get(fd: number): string | undefined { return this.byFd.get(fd); }
+
+  append(fd: number, tlv: string): void {
+    this.remember(fd, tlv);
+    if (!this.file) return;
+    const handle = openSync(this.file, 'a');
+    try {
+      writeSync(handle, `${JSON.stringify({ fd, tlv })}\n`);
+      fsyncSync(handle);
+    } finally {
+      closeSync(handle);
+    }
+    if (++this.lines >= 2 * this.keep) this.compact();
+  }
+
+  private remember(fd: number, tlv: string): void {
+    this.byFd.delete(fd);
+    this.byFd.set(fd, tlv);
+    while (this.byFd.size > this.keep) this.byFd.delete(this.byFd.keys().next().value!);
+  }
+
+  private compact(): void {
+    const tmp = `${this.file!}.tmp`;
+    const handle = openSync(tmp, 'w');
+    try {
+      writeSync(handle, [...this.byFd].map(([fd, tlv]) => `${JSON.stringify({ fd, tlv })}\n`).join(''));
+      fsyncSync(handle);
+    } finally {
+      closeSync(handle);
+    }
+    renameSync(tmp, this.file!);
+    this.lines = this.byFd.size;
+  }
 }

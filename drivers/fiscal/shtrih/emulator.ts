@@ -38,6 +38,8 @@ export interface EmulatorOptions {
    * no processing time of its own: what a benchmark of the driver needs over a pty or a socket.
    */
   pace?: boolean;
+  /** The modelled OFD acknowledges a document this long after it is written; null = offline (ShtrihDevice). */
+  ofdAckMs?: number | null;
 }
 
 /** Gives up on a frame whose bytes stop coming (the spec's inter-byte timeout, generously). */
@@ -246,7 +248,7 @@ export class ShtrihEmulator {
   /** Whether a command-bound fault fires for this command. */
   triggered(kind: 'power-cut' | 'paper-out', code: number): boolean {
     const t: CommandTrigger | null = kind === 'power-cut' ? this.faults.powerCutAfter : this.faults.paperOutAfter;
-    const armedCodes = [0xff45, 0x85];
+    const armedCodes = [0xff45, 0x85, 0xff4a];
     if (this.armed.get(kind) && (t ? t.codes.includes(code) : armedCodes.includes(code))) return this.consumeArmed(kind);
     if (!t || !t.codes.includes(code)) return false;
     if (t.probability !== null) return this.random() < t.probability;
@@ -267,6 +269,12 @@ export class ShtrihEmulator {
     this.device = this.loadDevice();
     for (const s of this.sessions) s.reset();
     this.powered = true;
+  }
+
+  /** The modelled OFD link: acknowledge documents after ackMs, or null = offline (kept across restart()). */
+  setOfd(ackMs: number | null): void {
+    this.options.ofdAckMs = ackMs;
+    this.device.setOfd(ackMs);
   }
 
   loadPaper(): void {
@@ -303,7 +311,8 @@ export class ShtrihEmulator {
   private loadDevice(): ShtrihDevice {
     const file = this.options.stateFile ?? null;
     const state = this.options.initialState && !(file && existsSync(file)) ? structuredClone(this.options.initialState) : loadState(file);
-    const device = new ShtrihDevice(state, { stateFile: file, ...(this.options.now ? { now: this.options.now } : {}) });
+    const device = new ShtrihDevice(state, { stateFile: file, ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.ofdAckMs !== undefined ? { ofdAckMs: this.options.ofdAckMs } : {}) });
     device.save();
     return device;
   }

@@ -28,6 +28,7 @@ const COMMAND_ALIASES: Record<string, number[]> = {
   'cash-in': [CMD.cashIn],
   'cash-out': [CMD.cashOut],
   cancel: [CMD.cancelReceipt],
+  correction: [CMD.correctionReceiptV2],
 };
 
 export class FaultSpecError extends Error {}

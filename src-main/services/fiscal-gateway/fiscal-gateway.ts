@@ -8,6 +8,9 @@
 //   and one journal per register. A job whose outcome is unknown stays with its register; the register
 //   takes no new request until its service has reconciled.
 // - The pool's balancer (drivers/fiscal/pool/balancing.ts) chooses the register for a new request.
+// - Failover: a register whose service lost its link (its idle health check or a job found it) gives up the
+//   jobs that never sent a fiscal byte; they move to a healthy register. A started job never moves: it is
+//   reconciled on its own register.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Balancer, type BalancingStrategy, type Candidate } from '../../../drivers/fiscal/pool/balancing';
 import type { ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
@@ -38,6 +41,8 @@ export interface FiscalGatewayOptions {
   callbacks: Partial<Omit<CallbackOptions, 'allowedHosts'>> & { allowedHosts: readonly string[] };
   clock: Clock;
   log?: (line: string) => void;
+  /** How often to look for unstarted jobs on registers that are down (also on every status change). Default 1 s. */
+  rebalanceMs?: number;
 }
 
 export interface GatewayReply { httpStatus: number; answer: GatewayAnswer }
@@ -57,6 +62,7 @@ export class FiscalGateway {
   private readonly passwordDigest: Buffer;
   private readonly log: (line: string) => void;
   private started = false;
+  private rebalanceTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly store: GatewayRequests, registers: readonly GatewayRegister[], private readonly options: FiscalGatewayOptions) {
     if (registers.length === 0) throw new RangeError('the gateway needs at least one register');
@@ -80,6 +86,7 @@ export class FiscalGateway {
     for (const r of this.byId.values()) {
       this.unsubscribe.push(r.service.on((e) => {
         if (e.type === 'fiscal.jobDone' || e.type === 'fiscal.jobParked') this.settle(r.id, e.jobId);
+        if (e.type === 'fiscal.status') this.rebalance();
       }));
       r.service.start();
     }
@@ -98,9 +105,13 @@ export class FiscalGateway {
       }
     }
     for (const row of this.store.callbacksDue()) this.callbacks.deliver(row.jobId);
+    this.rebalanceTimer = setInterval(() => this.rebalance(), this.options.rebalanceMs ?? 1_000);
+    this.rebalanceTimer.unref?.();
   }
 
   async stop(): Promise<void> {
+    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
+    this.rebalanceTimer = null;
     for (const u of this.unsubscribe.splice(0)) u();
     for (const set of this.waiters.values()) for (const w of set) w();
     this.waiters.clear();
@@ -150,6 +161,11 @@ export class FiscalGateway {
     if (!row || row.state === 'done' || row.state === 'error') return row;
     await this.waitSettled(row.jobId, timeoutMs);
     return this.store.get(clientId, requestId);
+  }
+
+  /** Each register's fiscal service status (link, queue, last error), in configuration order. */
+  registers(): Array<{ id: string; down: boolean; status: ReturnType<FiscalService['status']> }> {
+    return [...this.byId.values()].map((r) => ({ id: r.id, down: isDown(r.service), status: r.service.status() }));
   }
 
   /** For tests and the status command: the cached row of a request. */
@@ -239,12 +255,40 @@ export class FiscalGateway {
     return journal.steps(job.id).some((s) => s.state === 'sending');
   }
 
+  /**
+   * Moves the jobs that never sent a fiscal byte off registers that are down, to registers that may take
+   * new work. Per job: out of the old journal (atomically, only if still unstarted), the request row
+   * re-pointed, into the new journal under the same job id. Synchronous: nothing else of the gateway runs
+   * in between; the old service's beginStep() refuses a job that has left.
+   */
+  private rebalance(): void {
+    if (!this.started) return;
+    try {
+      for (const r of this.byId.values()) {
+        if (!isDown(r.service)) continue;
+        for (const job of r.service.unstartedJobs()) {
+          const row = this.store.byJob(job.id);
+          if (!row || row.state !== 'in_progress' || row.registerId !== r.id) continue;
+          const target = this.choose(r.id);
+          if (!target) return; // nowhere to go: the jobs wait for their register
+          if (!r.service.releaseUnstarted(job.id)) continue; // it started meanwhile: it stays and is reconciled there
+          this.store.reassign(job.id, r.id, target.id, this.options.clock.nowIso());
+          this.enqueue(target, job.id, row.receipt as ReceiptRequest);
+          this.log(`request ${row.requestId}: moved from ${r.id} (down: ${r.service.status().lastError?.message.en ?? 'no link'}) to ${target.id} before it started`);
+        }
+      }
+    } catch (error) {
+      this.log(`rebalancing: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  }
+
   /** Registers that may take a new request: up, and nothing waiting for reconciliation on them. */
-  private choose(): GatewayRegister | null {
+  private choose(except?: string): GatewayRegister | null {
     const candidates: Candidate[] = [];
     for (const r of this.byId.values()) {
+      if (r.id === except) continue;
       const status = r.service.status();
-      if (!status.connected && status.lastError !== null) continue; // down: the service cannot reach it
+      if (isDown(r.service)) continue; // down: the service cannot reach it
       if (r.journal.openJobs().some((j) => outcomeUnknown(r.journal, j) !== null)) continue;
       if (r.journal.manualJobs(100).some((j) => this.journalledUnknown(r.journal, j))) continue;
       candidates.push({ id: r.id, index: r.index, load: status.queueLength, latencyMs: r.latencyMs });
@@ -258,6 +302,12 @@ export class FiscalGateway {
     // Digests of equal length, compared in constant time: neither the content nor the length leaks.
     return timingSafeEqual(digest(String(given)), this.passwordDigest);
   }
+}
+
+/** The service cannot reach its register (it lost the link and has not got it back). */
+function isDown(service: FiscalService): boolean {
+  const status = service.status();
+  return !status.connected && status.lastError !== null;
 }
 
 /** Why the job's outcome is unknown (a fiscal step was sent and not confirmed), or null. */

@@ -5,17 +5,18 @@
 // failures are retried with backoff; what it cannot decide it parks for a supervisor.
 // The sale path never waits for it: closing a sale writes the job, kick() (or the timer) picks it up.
 import { FiscalError } from '../../../drivers/fiscal/fiscal-error';
-import type { FiscalRegister, ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
+import type { CorrectionRequest, FiscalRegister, ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
 import { newId } from '../../store/ids';
-import type { FiscalJob, FiscalJobKind, FiscalJournal, JournalError } from '../../store/fiscal-journal';
+import { FiscalJobGone, type FiscalJob, type FiscalJobKind, type FiscalJournal, type JournalError } from '../../store/fiscal-journal';
 import type { Clock } from '../clock';
 import { fiscalServiceErrors, FiscalJobInvalid, FiscalWait } from './fiscal-service-errors';
 import { DEFAULT_FISCAL_OPTIONS, DEFAULT_FISCAL_SETTINGS, type FiscalServiceOptions, type FiscalServiceSettings } from './fiscal-settings';
 import { FiscalJobRunner, type RunnerEvent } from './job-runner';
 import { readDeviceFacts, registerTimeMs } from './register-facts';
+import { correctionForJob } from './correction-request';
 import { receiptForRequestJob } from './receipt-request';
 
-export type LaneFiscalJobKind = Exclude<FiscalJobKind, 'sale' | 'receipt'>;
+export type LaneFiscalJobKind = Exclude<FiscalJobKind, 'sale' | 'receipt' | 'correction'>;
 
 /** FN warning flags (FFD, FN status "предупреждения"), named for the UI. */
 const FN_WARNINGS: Array<[number, string]> = [
@@ -71,6 +72,7 @@ export class FiscalService {
   private lastError: JournalError | null = null;
   private device: Pick<FiscalStatus, 'shift' | 'paperOut' | 'ofd' | 'fn'> = { shift: null, paperOut: null, ofd: null, fn: null };
   private deviceReadAtMs = 0;
+  private healthAtMs = 0;
   private deviceDirty = true;
   private idleWaiters: Array<() => void> = [];
 
@@ -124,7 +126,42 @@ export class FiscalService {
     return id;
   }
 
+  /**
+   * Queues a correction receipt (a supervisor's): checked now, so one that can never be made is refused
+   * before it is journalled. It runs in queue order like every job (journal before the first byte,
+   * reconciliation by FD number and document type 31 after a failure).
+   */
+  requestCorrection(request: CorrectionRequest, requestedBy: { actorId: string; authorisedBy: string | null } | null = null): string {
+    // Who asked stays with the job (the journal is append-only): a correction is a supervisor's decision.
+    const payload = { request, ...(requestedBy ? { requestedBy } : {}) };
+    try {
+      correctionForJob(payload);
+    } catch (error) {
+      throw new FiscalJobInvalid(fiscalServiceErrors.badPayload((error as Error).message));
+    }
+    const id = newId(this.deps.clock.nowMs());
+    this.deps.journal.addJob({ id, kind: 'correction', payload, at: this.deps.clock.nowIso() });
+    this.kick();
+    return id;
+  }
+
   job(jobId: string): FiscalJob | null { return this.deps.journal.job(jobId); }
+
+  /**
+   * Takes a job that never sent a fiscal byte out of this register's journal, to run it elsewhere (the
+   * gateway moves such jobs off a register that is down). Null when it has started: it stays here.
+   */
+  releaseUnstarted(jobId: string): FiscalJob | null {
+    const job = this.deps.journal.releaseUnstarted(jobId);
+    if (job) this.kick();
+    return job;
+  }
+
+  /** Jobs that never sent a fiscal byte, oldest first. */
+  unstartedJobs(): FiscalJob[] { return this.deps.journal.unstartedJobs(); }
+
+  /** The settings in force now (the tax system a correction receipt carries, …). */
+  currentSettings(): FiscalServiceSettings { return this.settings(); }
 
   /** A supervisor sends a parked job back to reconciliation (or to the queue when it never sent a byte). */
   retryManual(jobId: string): boolean {
@@ -215,6 +252,17 @@ export class FiscalService {
     if (!job) {
       this.currentJobId = null;
       this.serviceAttempts = 0;
+      // Idle health check: a link that died shows now, not at the next job (a read-only command).
+      const now = this.deps.clock.nowMs();
+      if (now - this.healthAtMs >= this.options.healthCheckMs) {
+        this.healthAtMs = now;
+        try { await register.status(); } catch (error) { return this.serviceFailure(error); }
+        // The link answers again: a link error no longer describes the register.
+        if (this.lastError?.details?.kind === 'link') {
+          this.lastError = null;
+          this.publishStatus();
+        }
+      }
       // Read the register's shift, paper, OFD and FN state once the queue is empty, not between jobs.
       await this.refreshDevice(register, this.deviceDirty).catch((error) => this.serviceFailure(error));
       for (const w of this.idleWaiters.splice(0)) w();
@@ -276,7 +324,9 @@ export class FiscalService {
 
   /** Journals a failed attempt; the job waits in 'reconciling' when a fiscal byte may have gone out. */
   private async jobFailure(jobId: string, error: unknown): Promise<number> {
-    const job = this.deps.journal.job(jobId)!;
+    const job = this.deps.journal.job(jobId);
+    // Released to another register before its first fiscal byte (beginStep refused it): not ours any more.
+    if (!job || error instanceof FiscalJobGone) return 0;
     const now = this.deps.clock.nowMs();
     const at = this.deps.clock.nowIso();
     const journalError = toJournalError(error);

@@ -32,9 +32,11 @@ export interface FiscalServiceOptions {
   maxShiftScan: number;
   /** More documents than this since a job's fdBefore: a person reconciles it. */
   maxReconcileScan: number;
+  /** While idle, ask the register for its status this often, so that a dead link shows without a job. */
+  healthCheckMs: number;
 }
 
 export const DEFAULT_FISCAL_OPTIONS: FiscalServiceOptions = {
   registerId: 'main', pollMs: 2_000, statusRefreshMs: 60_000, backoffBaseMs: 250, maxBackoffMs: 30_000,
-  maxDeviceRefusals: 5, maxShiftScan: 5_000, maxReconcileScan: 500,
+  maxDeviceRefusals: 5, maxShiftScan: 5_000, maxReconcileScan: 500, healthCheckMs: 5_000,
 };

@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import { fiscalServiceErrors, FiscalJobInvalid, FiscalWait } from './fiscal-service-errors';
 import type { FiscalServiceOptions, FiscalServiceSettings } from './fiscal-settings';
 import { JOB_STEPS, MAIN_ACTION, conditionHolds } from './job-steps';
+import { correctionForJob } from './correction-request';
 import { receiptForRequestJob, receiptForSale } from './receipt-request';
 import {
   findShiftOpenTime, gatherRegisterFacts, journalDocument, readDeviceFacts, receiptJournalDocument, registerTimeMs, type DeviceFacts,
@@ -101,6 +102,8 @@ export class FiscalJobRunner {
       return;
     }
     const request = step.action === 'receipt' ? this.saleReceipt(job).request : null;
+    const correction = step.action === 'correction' ? this.correction(job) : null;
+    if (correction && !register.fiscaliseCorrection) throw new FiscalJobInvalid(fiscalServiceErrors.badPayload(`the ${register.protocol} driver cannot make correction receipts`));
 
     // The journal row goes to disk before the first fiscal byte (ARCHITECTURE §5).
     this.journal.beginStep(job.id, step.position,
@@ -120,6 +123,11 @@ export class FiscalJobRunner {
         if (step.action === 'openShift') await register.openShift(); else await register.closeShift();
         const fn = await register.fnStatus();
         doc = fn.lastFdNumber > facts.fn.lastFdNumber ? journalDocument(await register.findDocument(fn.lastFdNumber), fn.lastFdNumber) : null;
+        break;
+      }
+      case 'correction': {
+        const result = await register.fiscaliseCorrection!(correction!);
+        doc = await receiptJournalDocument(register, await register.findDocument(result.fdNumber), result.fdNumber);
         break;
       }
       case 'xReport': await register.xReport(); break;
@@ -157,7 +165,9 @@ export class FiscalJobRunner {
     if (step.fnSerial === null || step.fdBefore === null) return this.park(job, 'the step was sent without a journal entry');
     const expect: JournalledJob['expect'] = step.action === 'receipt'
       ? { documentType: 'receipt', calculationSign: this.saleReceipt(job).receipt.sign, totalKopecks: this.saleReceipt(job).receipt.totalKopecks }
-      : { documentType: step.action === 'openShift' ? 'shiftOpen' : 'shiftClose' };
+      : step.action === 'correction'
+        ? { documentType: 'correction', calculationSign: correctionForJob(job.payload).expect.sign, totalKopecks: correctionForJob(job.payload).expect.totalKopecks }
+        : { documentType: step.action === 'openShift' ? 'shiftOpen' : 'shiftClose' };
     const gathered = await gatherRegisterFacts(register, step.fdBefore,
       (from, to) => this.journal.claimedFds(step.fnSerial!, from, to, job.id), this.options.maxReconcileScan);
     if ('tooMany' in gathered) return this.park(job, `${gathered.tooMany} documents were made since the job started; reconcile it by hand`);
@@ -166,7 +176,7 @@ export class FiscalJobRunner {
       case 'done': {
         const fd = decision.document.fdNumber;
         const summary = gathered.documents.get(fd)!;
-        const doc = step.action === 'receipt' ? await receiptJournalDocument(register, summary, fd) : journalDocument(summary, fd);
+        const doc = step.action === 'receipt' || step.action === 'correction' ? await receiptJournalDocument(register, summary, fd) : journalDocument(summary, fd);
         this.stepDone(job, step, doc);
         if (decision.continuePrint) {
           // Paper ran out after the document was made (reference §5.6): only continue printing. If the
@@ -203,6 +213,14 @@ export class FiscalJobRunner {
     try {
       if (job.kind === 'receipt') return receiptForRequestJob(job.payload);
       return receiptForSale(job.payload as Sale, { taxSystem: this.settings().taxSystem, cashierInn: this.settings().cashierInn });
+    } catch (error) {
+      throw new FiscalJobInvalid(fiscalServiceErrors.badPayload((error as Error).message));
+    }
+  }
+
+  private correction(job: FiscalJob) {
+    try {
+      return correctionForJob(job.payload).request;
     } catch (error) {
       throw new FiscalJobInvalid(fiscalServiceErrors.badPayload((error as Error).message));
     }

@@ -19,11 +19,13 @@ export const JOB_STEPS: Record<FiscalJobKind, StepPlan[]> = {
   x_report: [{ action: 'xReport', condition: 'always' }],
   cash_in: [...SHIFT_READY, { action: 'cashIn', condition: 'always' }],
   cash_out: [...SHIFT_READY, { action: 'cashOut', condition: 'always' }],
+  correction: [...SHIFT_READY, { action: 'correction', condition: 'always' }],
 };
 
 /** The step whose document is the job's own (stored on the job row). */
 export const MAIN_ACTION: Record<FiscalJobKind, FiscalStepAction> = {
   sale: 'receipt', receipt: 'receipt', open_shift: 'openShift', close_shift: 'closeShift', x_report: 'xReport', cash_in: 'cashIn', cash_out: 'cashOut',
+  correction: 'correction',
 };
 
 export type ConditionResult = { run: boolean } | { blocked: string };

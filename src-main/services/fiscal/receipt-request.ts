@@ -20,7 +20,8 @@ export interface SaleReceipt {
 
 /** Throws an Error with the reason when the sale cannot be a receipt (the job is then parked). */
 export function receiptForSale(sale: Sale, settings: FiscalSettings): SaleReceipt {
-  const receipt = fiscalReceiptFromSale(sale, settings);
+  // 1008: the buyer's phone or e-mail the sale carries, for an electronic receipt.
+  const receipt = fiscalReceiptFromSale(sale, settings, sale.buyerContact ?? null);
   if (receipt.items.length === 0) throw new Error('the sale has no lines');
   if (!paymentsBalance(receipt)) throw new Error('the payments do not cover the total exactly');
   const sign = SIGN_NAME.get(receipt.sign);

@@ -18,9 +18,15 @@ export function documentFacts(doc: StoredDocument, fdNumber: number): FiscalDocu
     const sign = typeof doc.sign === 'number' ? doc.sign : CALCULATION_SIGN[doc.sign];
     return { fdNumber: doc.fdNumber, documentType: 'receipt', calculationSign: sign, totalKopecks: doc.totalKopecks, fiscalSign: String(doc.fiscalSign) };
   }
+  if (doc.kind === 'correction') {
+    const sign = doc.sign === null ? null : typeof doc.sign === 'number' ? doc.sign : CALCULATION_SIGN[doc.sign];
+    return { fdNumber: doc.fdNumber, documentType: 'correction', calculationSign: sign, totalKopecks: doc.totalKopecks, fiscalSign: String(doc.fiscalSign) };
+  }
   if (doc.kind === 'shiftOpen' || doc.kind === 'shiftClose') {
     return { fdNumber: doc.fdNumber, documentType: doc.kind, calculationSign: null, totalKopecks: null, fiscalSign: String(doc.fiscalSign) };
   }
+  // A driver that does not know type 31 still tells it apart: a correction receipt, sign and total unknown.
+  if (doc.kind === 'other' && doc.documentType === 31) return { fdNumber, documentType: 'correction', calculationSign: null, totalKopecks: null, fiscalSign: '' };
   return { fdNumber, documentType: 'other', calculationSign: null, totalKopecks: null, fiscalSign: '' };
 }
 

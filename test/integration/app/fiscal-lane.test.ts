@@ -50,6 +50,50 @@ describe('a lane with a fiscal register', () => {
     }, { timeout: 15_000 });
     expect(lane.app.sales.fiscalJournal.job(x.jobId)).toMatchObject({ state: 'done' });
   });
+
+  it('a buyer contact given with the payment reaches the FN document as 1008, normalised; a bad one is refused', async () => {
+    const cashier = await login(lane, '1111');
+    await lane.ok(cashier, 'shift.open', {});
+    const r1 = await lane.ok(cashier, 'receipt.open', {});
+    await lane.ok(cashier, 'receipt.scan', { receiptId: r1.id, code: DEMO_BARCODES.bread, source: 'scanner' });
+    expect(await lane.call(cashier, 'receipt.payCash', { receiptId: r1.id, tenderedKopecks: 10000, buyerContact: '12345' }))
+      .toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const { sale } = await lane.ok(cashier, 'receipt.payCash', { receiptId: r1.id, tenderedKopecks: 10000, buyerContact: '8 (912) 345-67-89' });
+    expect(sale.buyerContact).toBe('+79123456789');
+    const r2 = await lane.ok(cashier, 'receipt.open', {});
+    await lane.ok(cashier, 'receipt.scan', { receiptId: r2.id, code: DEMO_BARCODES.bread, source: 'scanner' });
+    const mixed = await lane.ok(cashier, 'receipt.payMixed', { receiptId: r2.id, tenders: [{ kind: 'cash', tenderedKopecks: 10000 }], buyerContact: 'buyer@example.ru' });
+    const r3 = await lane.ok(cashier, 'receipt.open', {});
+    await lane.ok(cashier, 'receipt.scan', { receiptId: r3.id, code: DEMO_BARCODES.bread, source: 'scanner' });
+    const plain = await lane.ok(cashier, 'receipt.payCash', { receiptId: r3.id, tenderedKopecks: 10000 });
+    const journal = lane.app.sales.fiscalJournal;
+    await vi.waitFor(() => {
+      for (const id of [sale.id, mixed.saleId, plain.sale.id]) expect(journal.jobForSale(id)!.state).toBe('done');
+    }, { timeout: 15_000 });
+    const fields = (id: string) => (journal.jobForSale(id)!.document as { fields: Record<string, unknown> }).fields;
+    expect(fields(sale.id)['1008']).toBe('+79123456789');
+    expect(fields(mixed.saleId)['1008']).toBe('buyer@example.ru');
+    expect(fields(plain.sale.id)['1008']).toBeUndefined();
+    expect((await lane.ok(cashier, 'sales.get', { saleId: mixed.saleId })).buyerContact).toBe('buyer@example.ru');
+  });
+
+  it('a correction receipt is a supervisor’s call, validated, and becomes a type 31 document', async () => {
+    const cashier = await login(lane, '1111');
+    const request = { sign: 'sale', correctionType: 'ordered', basisDate: '2026-11-20', orderNumber: '77', totalKopecks: 250_00,
+      payments: { cashKopecks: 200_00, electronicKopecks: 50_00 }, vat: { vat22: 45_08 } } as const;
+    expect(await lane.call(cashier, 'fiscal.correction', request)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { overridable: true } } });
+    const supervisor = await login(lane, '9999');
+    expect(await lane.call(supervisor, 'fiscal.correction', { ...request, totalKopecks: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await lane.call(supervisor, 'fiscal.correction', { ...request, orderNumber: undefined })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const { jobId } = await lane.ok(supervisor, 'fiscal.correction', request);
+    await vi.waitFor(() => expect(lane.app.sales.fiscalJournal.job(jobId)).toMatchObject({ state: 'done' }), { timeout: 15_000 });
+    expect(lane.app.sales.fiscalJournal.job(jobId)!.payload).toMatchObject({ requestedBy: { actorId: supervisor.user!.id, authorisedBy: null } });
+    const overridden = await lane.ok(cashier, 'fiscal.correction', { ...request, basisDate: '2026-11-21' }, { pin: '9999' });
+    expect(lane.app.sales.fiscalJournal.job(overridden.jobId)!.payload)
+      .toMatchObject({ requestedBy: { actorId: cashier.user!.id, authorisedBy: supervisor.user!.id } });
+    expect(lane.app.sales.fiscalJournal.job(jobId)!.document).toMatchObject({ documentType: 31,
+      fields: { 1173: 1, 1054: 1, 1020: 250_00, 1174: { 1178: '2026-11-20T00:00', 1179: '77' } } });
+  });
 });
 
 describe('a lane without a fiscal register', () => {

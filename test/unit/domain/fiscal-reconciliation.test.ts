@@ -75,4 +75,16 @@ describe('reconciling a shift step with the register', () => {
     expect(reconcile(shiftJob, facts({ lastFd: 42, documentsSince: [ours(42)] }))).toEqual({ action: 'redo' });
     expect(reconcile({ ...shiftJob, expect: { documentType: 'shiftClose' } }, facts({ lastFd: 42, documentsSince: [opened] }))).toEqual({ action: 'redo' });
   });
+
+  it('a correction receipt is known by type 31, and by sign and total when the register reports them', () => {
+    const cJob: JournalledJob = { ...job, expect: { documentType: 'correction', calculationSign: 1, totalKopecks: 1500_00 } };
+    const corr = (fd: number, sign: number | null, total: number | null): FiscalDocumentFacts =>
+      ({ fdNumber: fd, documentType: 'correction', calculationSign: sign, totalKopecks: total, fiscalSign: '9' });
+    expect(reconcile(cJob, facts({ lastFd: 42, documentsSince: [corr(42, 1, 1500_00)] }))).toMatchObject({ action: 'done', document: { fdNumber: 42 } });
+    expect(reconcile(cJob, facts({ lastFd: 42, documentsSince: [corr(42, null, null)] }))).toMatchObject({ action: 'done' });
+    // A receipt of the same sum, or another correction, is not ours.
+    expect(reconcile(cJob, facts({ lastFd: 42, documentsSince: [{ ...ours(42), totalKopecks: 1500_00 }] }))).toEqual({ action: 'redo' });
+    expect(reconcile(cJob, facts({ lastFd: 42, documentsSince: [corr(42, 3, 1500_00)] }))).toEqual({ action: 'redo' });
+    expect(reconcile(cJob, facts({ lastFd: 43, documentsSince: [corr(42, null, null), corr(43, null, null)] }))).toMatchObject({ action: 'manual' });
+  });
 });

@@ -67,7 +67,7 @@ describe.each<LinkKind>(['pty', 'tcp'])('Shtrih driver over %s', (kind) => {
       basis: { date: '2026-11-20', orderNumber: '12-34/5' }, totalKopecks: 1500_00,
       payments: { cashKopecks: 1000_00, electronicKopecks: 500_00 }, vatKopecks: { none: 1500_00 } });
     expect((await r.fnStatus()).lastFdNumber).toBe(result.fdNumber);
-    expect(await r.findDocument(result.fdNumber)).toMatchObject({ kind: 'other', documentType: 31 });
+    expect(await r.findDocument(result.fdNumber)).toMatchObject({ kind: 'correction', fdNumber: result.fdNumber, sign: 'sale', totalKopecks: 1500_00 });
     const doc = await r.readDocumentTlv(result.fdNumber);
     expect(doc).toMatchObject({ documentType: 31, fields: { 1040: result.fdNumber, 1077: result.fiscalSign, 1173: 1, 1054: 1, 1055: 2,
       1174: { 1178: '2026-11-20T00:00', 1179: '12-34/5' }, 1020: 1500_00, 1031: 1000_00, 1081: 500_00 } });
