@@ -50,10 +50,14 @@ function sortKeys(_key: string, v: unknown): unknown {
   return sorted;
 }
 
-export function contentHash(d: DocumentIn): string {
-  return createHash('sha256')
-    .update(canonicalJson({ seq: d.seq, type: d.type, aggregateId: d.aggregateId, createdAt: d.createdAt, payload: d.payload }))
-    .digest('hex');
+/** What a document says, as canonical JSON: two versions of one id are the same document when these are equal. */
+export function canonicalContent(d: Omit<DocumentIn, 'id'>): string {
+  return canonicalJson({ seq: d.seq, type: d.type, aggregateId: d.aggregateId, createdAt: d.createdAt, payload: d.payload });
+}
+
+/** SHA-256 of canonicalContent: kept with each conflict for the operator. */
+export function contentHash(d: Omit<DocumentIn, 'id'>): string {
+  return createHash('sha256').update(canonicalContent(d)).digest('hex');
 }
 
 /** Parses and validates a batch body; throws HqError (400, 413, 422) before anything is written. */
@@ -95,87 +99,95 @@ export interface LaneReport {
 
 export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly DocumentIn[], reported: LaneReport, log: Logger): Promise<IngestResult> {
   const result: IngestResult = { accepted: [], duplicates: [], conflicts: [] };
-  const hashes = new Map<DocumentIn, string>(docs.map((d) => [d, contentHash(d)]));
-  const fresh: DocumentIn[] = [];
   const conflictRows: { doc: DocumentIn; reason: string }[] = [];
+  const key = (id: string, seq: number | string) => `${id}\u0000${seq}`;
 
   await db.transaction(async (tx) => {
     // One batch of a lane at a time: a resend racing its original waits, then finds a duplicate.
     await tx.query('SELECT id FROM lanes WHERE id = $1 FOR UPDATE', [lane.id]);
-    const ids = docs.map((d) => d.id);
-    const existing = new Map(
-      (await tx.query<{ id: string; lane_id: string; content_hash: string }>(
-        'SELECT id, lane_id, content_hash FROM documents WHERE id = ANY($1::text[])', [ids])).map((r) => [r.id, r]));
-    const seqOwner = new Map(
-      (await tx.query<{ lane_seq: string | number; id: string }>(
-        'SELECT lane_seq, id FROM documents WHERE lane_id = $1 AND lane_seq = ANY($2::bigint[])', [lane.id, docs.map((d) => d.seq)]))
-        .map((r) => [Number(r.lane_seq), r.id]));
-    const inBatch = new Map<string, string>(); // id → hash, for ids repeated inside one batch
 
+    // Every document is offered to one INSERT … ON CONFLICT DO NOTHING, in batch order (so received_seq
+    // follows the lane's order); a row is skipped when its id, or this lane's seq, is already taken
+    // (before the batch or earlier in it). The sale.closed lookup rows and the lane's row are written
+    // in the same statement, only for the documents actually inserted. The lookup columns come from
+    // the payloads validated here, not read back out of the stored jsonb.
+    const firstOf = new Map<string, DocumentIn>();
+    for (const d of docs) if (!firstOf.has(key(d.id, d.seq))) firstOf.set(key(d.id, d.seq), d);
+    const sales = [...firstOf.values()].filter((d) => d.type === 'sale.closed').map((d) => {
+      const p = d.payload as { number: number; closedAt: string; totals: { totalKopecks: number }; fiscalDocument?: { fiscalSign: string } | null };
+      return { id: d.id, seq: d.seq, saleId: d.aggregateId, number: p.number, closedAt: p.closedAt, total: p.totals.totalKopecks, sign: p.fiscalDocument?.fiscalSign ?? null };
+    });
+    const rows = docs.map((d) => ({ id: d.id, seq: d.seq, type: d.type, aggregateId: d.aggregateId, createdAt: d.createdAt, payload: d.payload }));
+    const inserted = await tx.query<{ id: string; lane_seq: string | number }>(
+      `WITH ins AS (
+         INSERT INTO documents (id, lane_id, lane_seq, type, aggregate_id, created_at, payload)
+         SELECT e.doc->>'id', $1, (e.doc->>'seq')::bigint, e.doc->>'type', e.doc->>'aggregateId', e.doc->>'createdAt', e.doc->'payload'
+           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, n) ORDER BY e.n
+         ON CONFLICT DO NOTHING
+         RETURNING id, lane_seq),
+       s AS (
+         INSERT INTO sales (document_id, sale_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
+         SELECT s.id, s."saleId", $3, $1, s.number, s."closedAt", s.total, s.sign
+           FROM jsonb_to_recordset($4::jsonb) AS s(id text, seq bigint, "saleId" text, number int, "closedAt" timestamptz, total bigint, sign text)
+           JOIN ins ON ins.id = s.id AND ins.lane_seq = s.seq),
+       l AS (
+         UPDATE lanes SET last_contact_at = now(), last_seq = GREATEST(last_seq, COALESCE((SELECT max(lane_seq) FROM ins), 0)),
+                reported_backlog = COALESCE($5::int, reported_backlog), reported_parked = COALESCE($6::int, reported_parked)
+          WHERE id = $1)
+       SELECT id, lane_seq FROM ins`,
+      [lane.id, JSON.stringify(rows), lane.storeId, JSON.stringify(sales), reported.backlog, reported.parked]);
+    const insertedKeys = new Set(inserted.map((r) => key(r.id, Number(r.lane_seq))));
+    const insertedIds = new Map(inserted.map((r) => [r.id, Number(r.lane_seq)]));
+
+    // What was not inserted is a duplicate or a conflict: look at what holds its id, or its seq.
+    const skipped = docs.filter((d) => !(insertedKeys.has(key(d.id, d.seq)) && firstOf.get(key(d.id, d.seq)) === d));
+    const earlier = skipped.filter((d) => !insertedIds.has(d.id)).map((d) => d.id);
+    const known = new Map(earlier.length === 0 ? [] : (await tx.query<StoredDocument>(
+      'SELECT id, lane_id, lane_seq, type, aggregate_id, created_at, payload FROM documents WHERE id = ANY($1::text[])', [earlier])).map((r) => [r.id, r]));
+    const seqClashes = skipped.filter((d) => !insertedIds.has(d.id) && !known.has(d.id)).map((d) => d.seq);
+    const seqOwner = new Map(seqClashes.length === 0 ? [] : (await tx.query<{ lane_seq: string | number; id: string }>(
+      'SELECT lane_seq, id FROM documents WHERE lane_id = $1 AND lane_seq = ANY($2::bigint[])', [lane.id, seqClashes])).map((r) => [Number(r.lane_seq), r.id]));
+
+    const skippedSet = new Set(skipped);
     for (const d of docs) {
-      const hash = hashes.get(d)!;
-      const known = existing.get(d.id);
-      const repeated = inBatch.get(d.id);
-      if (known) {
-        if (known.lane_id !== lane.id) conflictRows.push({ doc: d, reason: 'this document id was received from another lane' });
-        else if (known.content_hash === hash) result.duplicates.push(d.id);
-        else conflictRows.push({ doc: d, reason: 'this document id was received before with different content; the first version is kept' });
-      } else if (repeated !== undefined) {
-        if (repeated === hash) result.duplicates.push(d.id);
-        else conflictRows.push({ doc: d, reason: 'this document id appears twice in the batch with different content; the first is kept' });
-      } else if (seqOwner.has(d.seq)) {
-        conflictRows.push({ doc: d, reason: `outbox seq ${d.seq} of this lane was already used by document ${seqOwner.get(d.seq)}` });
-      } else {
-        fresh.push(d);
-        inBatch.set(d.id, hash);
-        seqOwner.set(d.seq, d.id);
+      if (!skippedSet.has(d)) {
         result.accepted.push(d.id);
+        continue;
+      }
+      const stored = known.get(d.id);
+      const insertedSeq = insertedIds.get(d.id);
+      if (insertedSeq !== undefined) {
+        // The id was inserted from this very batch: a repeat inside the batch.
+        const first = firstOf.get(key(d.id, insertedSeq))!;
+        if (canonicalContent(first) === canonicalContent(d)) result.duplicates.push(d.id);
+        else conflictRows.push({ doc: d, reason: 'this document id appears twice in the batch with different content; the first is kept' });
+      } else if (stored) {
+        if (stored.lane_id !== lane.id) conflictRows.push({ doc: d, reason: 'this document id was received from another lane' });
+        else if (canonicalContent(storedContent(stored)) === canonicalContent(d)) result.duplicates.push(d.id);
+        else conflictRows.push({ doc: d, reason: 'this document id was received before with different content; the first version is kept' });
+      } else {
+        conflictRows.push({ doc: d, reason: `outbox seq ${d.seq} of this lane was already used by document ${seqOwner.get(d.seq) ?? '(unknown)'}` });
       }
     }
 
-    if (fresh.length > 0) {
-      const rows = fresh.map((d) => ({ id: d.id, seq: d.seq, type: d.type, aggregateId: d.aggregateId, createdAt: d.createdAt, payload: d.payload, hash: hashes.get(d) }));
-      // Insert in batch order so received_seq follows the lane's order.
+    const returns = new Set(docs.filter((d) => d.type === 'receipt.returned').map((d) => d.id));
+    const returnIds = returns.size === 0 ? [] : inserted.map((r) => r.id).filter((id) => returns.has(id));
+    if (returnIds.length > 0) {
+      // Returned quantities per sale line, for the receipt lookup. A return whose sale the head
+      // office does not hold yet stays a document only (its lines are not counted).
       await tx.query(
-        `INSERT INTO documents (id, lane_id, lane_seq, type, aggregate_id, created_at, payload, content_hash)
-         SELECT e.doc->>'id', $1, (e.doc->>'seq')::bigint, e.doc->>'type', e.doc->>'aggregateId', e.doc->>'createdAt', e.doc->'payload', e.doc->>'hash'
-           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, n) ORDER BY e.n`,
-        [lane.id, JSON.stringify(rows)]);
-      const sales = fresh.filter((d) => d.type === 'sale.closed').map((d) => {
-        const p = d.payload as { number: number; closedAt: string; totals: { totalKopecks: number }; fiscalDocument?: { fiscalSign: string } | null };
-        return { id: d.id, saleId: d.aggregateId, number: p.number, closedAt: p.closedAt, total: p.totals.totalKopecks, sign: p.fiscalDocument?.fiscalSign ?? null };
-      });
-      if (sales.length > 0) {
-        // The lookup columns come from the payloads validated here, not read back out of the stored jsonb.
-        await tx.query(
-          `INSERT INTO sales (document_id, sale_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
-           SELECT s.id, s."saleId", $1, $2, s.number, s."closedAt", s.total, s.sign
-             FROM jsonb_to_recordset($3::jsonb) AS s(id text, "saleId" text, number int, "closedAt" timestamptz, total bigint, sign text)`,
-          [lane.storeId, lane.id, JSON.stringify(sales)]);
-      }
-      const returnIds = fresh.filter((d) => d.type === 'receipt.returned').map((d) => d.id);
-      if (returnIds.length > 0) {
-        // Returned quantities per sale line, for the receipt lookup. A return whose sale the head
-        // office does not hold yet stays a document only (its lines are not counted).
-        await tx.query(
-          `INSERT INTO returned_lines (return_document_id, sale_document_id, line_id, quantity_milli)
-           SELECT d.id, s.document_id, l->>'lineId', (l->>'quantityMilli')::bigint
-             FROM documents d CROSS JOIN LATERAL jsonb_array_elements(d.payload->'lines') AS l
-             JOIN LATERAL (SELECT document_id FROM sales WHERE sale_id = d.payload->>'saleId' ORDER BY document_id LIMIT 1) s ON true
-            WHERE d.id = ANY($1::text[])
-           ON CONFLICT DO NOTHING`,
-          [returnIds]);
-      }
+        `INSERT INTO returned_lines (return_document_id, sale_document_id, line_id, quantity_milli)
+         SELECT d.id, s.document_id, l->>'lineId', (l->>'quantityMilli')::bigint
+           FROM documents d CROSS JOIN LATERAL jsonb_array_elements(d.payload->'lines') AS l
+           JOIN LATERAL (SELECT document_id FROM sales WHERE sale_id = d.payload->>'saleId' ORDER BY document_id LIMIT 1) s ON true
+          WHERE d.id = ANY($1::text[]) AND d.type = 'receipt.returned'
+         ON CONFLICT DO NOTHING`,
+        [returnIds]);
     }
     for (const c of conflictRows) {
       await tx.query('INSERT INTO document_conflicts (document_id, lane_id, reason, document, content_hash) VALUES ($1, $2, $3, $4::jsonb, $5)',
-        [c.doc.id, lane.id, c.reason, JSON.stringify(c.doc), hashes.get(c.doc)]);
+        [c.doc.id, lane.id, c.reason, JSON.stringify(c.doc), contentHash(c.doc)]);
     }
-    await tx.query(
-      `UPDATE lanes SET last_contact_at = now(), last_seq = GREATEST(last_seq, $2::bigint), reported_backlog = COALESCE($3::int, reported_backlog),
-              reported_parked = COALESCE($4::int, reported_parked)
-        WHERE id = $1`,
-      [lane.id, fresh.reduce((m, d) => Math.max(m, d.seq), 0), reported.backlog, reported.parked]);
   });
 
   for (const c of conflictRows) {
@@ -183,4 +195,18 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
     log('warn', 'document conflict', { laneId: lane.id, documentId: c.doc.id, seq: c.doc.seq, reason: c.reason });
   }
   return result;
+}
+
+interface StoredDocument {
+  id: string;
+  lane_id: string;
+  lane_seq: string | number;
+  type: string;
+  aggregate_id: string;
+  created_at: string;
+  payload: unknown;
+}
+
+function storedContent(r: StoredDocument): Omit<DocumentIn, 'id'> {
+  return { seq: Number(r.lane_seq), type: r.type, aggregateId: r.aggregate_id, createdAt: r.created_at, payload: r.payload };
 }

@@ -51,6 +51,35 @@ describe.each(BACKENDS)('head office on $name', (backend) => {
     expect(await count('SELECT count(*) AS n FROM document_conflicts WHERE document_id = $1', [doc.id])).toBe(1);
   });
 
+  it('a resend whose keys come in another order is a duplicate; ids repeated in one batch and reused seqs are told apart', async () => {
+    const doc = wireDocument(++seqA);
+    expect((await post(t.url, a.token, { documents: [doc] })).body.accepted).toEqual([doc.id]);
+    // Same content serialised with its keys reversed at every level: the same document.
+    const reversed = (v: unknown): unknown => Array.isArray(v) ? v.map(reversed)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+    const resend = await post(t.url, a.token, { documents: [reversed(doc)] });
+    expect(resend.body).toEqual({ accepted: [], duplicates: [doc.id], conflicts: [] });
+
+    const twice = wireDocument(++seqA);
+    const changedTwin = { ...twice, payload: { ...(twice.payload as object), number: 424_242 } };
+    const reusedSeq = wireDocument(doc.seq);
+    const after = wireDocument(++seqA);
+    const res = await post(t.url, a.token, { documents: [twice, twice, changedTwin, reusedSeq, after] });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toEqual([twice.id, after.id]);
+    expect(res.body.duplicates).toEqual([twice.id]);
+    expect(res.body.conflicts).toEqual([
+      { id: twice.id, reason: expect.stringMatching(/twice in the batch with different content/) },
+      { id: reusedSeq.id, reason: `outbox seq ${doc.seq} of this lane was already used by document ${doc.id}` },
+    ]);
+    const stored = await t.hq.db.query<{ id: string; payload: { number: number } }>(
+      'SELECT id, payload FROM documents WHERE lane_id = $1 AND id = ANY($2::text[]) ORDER BY received_seq', [a.id, [twice.id, reusedSeq.id, after.id]]);
+    expect(stored.map((r) => r.id)).toEqual([twice.id, after.id]);
+    expect(stored[0]!.payload.number).toBe((twice.payload as { number: number }).number);
+    const [lane] = await t.hq.db.query<{ last_seq: string | number }>('SELECT last_seq FROM lanes WHERE id = $1', [a.id]);
+    expect(Number(lane!.last_seq)).toBe(after.seq);
+  });
+
   it('requests without a token, with a wrong token or for another lane are refused', async () => {
     const doc = wireDocument(1000);
     expect((await post(t.url, null, { documents: [doc] })).body.error.code).toBe('auth.required');

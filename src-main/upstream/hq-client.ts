@@ -108,7 +108,8 @@ export class HqClient {
           ...(json === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
-        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+        // As bytes: a string body is checked for lone surrogates and re-encoded by fetch, ~1 ms a batch.
+        ...(json === undefined ? {} : { body: Buffer.from(JSON.stringify(json), 'utf8') }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       text = await response.text();

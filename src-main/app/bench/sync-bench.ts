@@ -3,7 +3,8 @@
 //
 // backlog_100k_drain_s: a lane whose outbox holds `receipts` sale documents (written before the clock
 //   starts) drains it through the real OutboxRelay; wall time until the outbox is empty.
-// ingest_receipts_per_s: three lanes with `lane_receipts` each send at once (three relays in this
+// ingest_receipts_per_s: three lanes with `lane_receipts` each send at once, each relay in its own
+//   worker thread (its own event loop, its own SQLite connection, as each real lane is its own
 //   process); documents stored by the head office per second of wall time.
 // catalog_10k_propagation_s: on a lane that already holds `base_skus` pulled products, the head office
 //   publishes a change of `changed` products (one transaction) and the lane pulls and applies it (one
@@ -15,6 +16,7 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Product, Sale } from '../../contract/model';
@@ -123,6 +125,61 @@ function toProduct(p: GeneratedProduct, priceBump = 0): Product {
     plu: p.plu, marking: p.marking, ageLimit: p.ageLimit, barcodes: p.barcodes };
 }
 
+const LANE_WORKER = 'prilavok-bench-sync-lane';
+
+interface LaneWorkerData {
+  kind: typeof LANE_WORKER;
+  file: string;
+  relay: { baseUrl: string; token: string; batchSize: number; intervalMs: number; requestTimeoutMs: number };
+}
+
+interface LaneWorkerResult {
+  sent: number;
+  failed: boolean;
+  pending: number;
+  error: string | null;
+}
+
+// This bundle (out/main/cli.js) is also the lanes' worker script: loaded in a worker with LANE_WORKER
+// data, it runs one lane's relay over its outbox file when told to go.
+if (!isMainThread && parentPort && (workerData as Partial<LaneWorkerData> | null)?.kind === LANE_WORKER) {
+  const data = workerData as LaneWorkerData;
+  const port = parentPort;
+  const db = openDatabase(data.file, 'sales');
+  const outbox = new Outbox(db);
+  const relay = new OutboxRelay({ ...data.relay, outbox });
+  port.once('message', () => {
+    void relay.runOnce().then(
+      (pass): LaneWorkerResult => ({ sent: pass.sent, failed: pass.failed, pending: outbox.counts().pending, error: pass.failed ? JSON.stringify(relay.status().lastError) : null }),
+      (error: unknown): LaneWorkerResult => ({ sent: 0, failed: true, pending: -1, error: String(error) }),
+    ).then((result) => {
+      db.close();
+      port.postMessage(result);
+    });
+  });
+  port.postMessage('ready');
+}
+
+/** A lane in a worker thread: resolves when it is ready; go() starts its relay and resolves with its pass. */
+async function laneWorker(data: Omit<LaneWorkerData, 'kind'>): Promise<{ go(): Promise<LaneWorkerResult>; stop(): Promise<number> }> {
+  const script = fileURLToPath(import.meta.url);
+  if (!script.endsWith('.js') && !script.endsWith('.mjs')) throw new Error('bench sync runs from the built CLI (node scripts/build-main.mjs; node bin/prilavok.mjs bench sync)');
+  const worker = new Worker(script, { workerData: { kind: LANE_WORKER, ...data } satisfies LaneWorkerData });
+  await new Promise<void>((res, rej) => {
+    worker.once('message', () => res());
+    worker.once('error', rej);
+    worker.once('exit', (code) => rej(new Error(`a lane worker exited (${code}) before it was ready`)));
+  });
+  return {
+    go: () => new Promise<LaneWorkerResult>((res, rej) => {
+      worker.once('message', (m) => res(m as LaneWorkerResult));
+      worker.once('error', rej);
+      worker.postMessage('go');
+    }),
+    stop: () => worker.terminate(),
+  };
+}
+
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 export async function benchSync(params: SyncBenchParams): Promise<BenchReport> {
@@ -147,20 +204,31 @@ export async function benchSync(params: SyncBenchParams): Promise<BenchReport> {
     if (drained.failed || drain.outbox.counts().pending > 0) throw new Error(`the backlog did not drain: ${JSON.stringify(relay.status().lastError)}`);
     progress(`drained ${drained.sent} in ${drainS.toFixed(1)} s`);
 
-    // 2. Three lanes at once.
-    const lanes = [];
-    for (let i = 1; i <= 3; i++) {
-      const reg = await hq.call<{ token: string }>('addLane', { storeId: `s${i}`, name: `lane-${i}` });
-      const l = laneOutbox(join(dir, `lane-${i}.sqlite`), params.laneReceipts);
-      closers.push(l.close);
-      lanes.push(new OutboxRelay({ ...relayOptions, token: reg.token, outbox: l.outbox }));
+    // 2. Three lanes at once, each in its own worker thread.
+    const lanes: Awaited<ReturnType<typeof laneWorker>>[] = [];
+    const stopLanes = async () => {
+      for (const l of lanes.splice(0)) await l.stop();
+    };
+    let passes: LaneWorkerResult[];
+    let ingestS: number;
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const reg = await hq.call<{ token: string }>('addLane', { storeId: `s${i}`, name: `lane-${i}` });
+        const file = join(dir, `lane-${i}.sqlite`);
+        laneOutbox(file, params.laneReceipts).close();
+        lanes.push(await laneWorker({ file, relay: { ...relayOptions, token: reg.token } }));
+      }
+      progress(`three lanes (worker threads) send ${params.laneReceipts} receipts each`);
+      t0 = process.hrtime.bigint();
+      passes = await Promise.all(lanes.map((l) => l.go()));
+      ingestS = seconds(t0);
+    } finally {
+      await stopLanes();
     }
-    progress(`three lanes send ${params.laneReceipts} receipts each`);
-    t0 = process.hrtime.bigint();
-    const passes = await Promise.all(lanes.map((r) => r.runOnce()));
-    const ingestS = seconds(t0);
     const sent = passes.reduce((n, p) => n + p.sent, 0);
-    if (passes.some((p) => p.failed) || sent !== 3 * params.laneReceipts) throw new Error('the three lanes did not drain');
+    if (passes.some((p) => p.failed || p.pending !== 0) || sent !== 3 * params.laneReceipts) {
+      throw new Error(`the three lanes did not drain: ${JSON.stringify(passes)}`);
+    }
 
     // 3. A catalog change reaches a lane.
     const catLane = await hq.call<{ token: string }>('addLane', { storeId: 'cat', name: 'catalog' });
