@@ -372,6 +372,10 @@ export class ZvtTerminal implements PaymentTerminal {
     const receipt = status.bcd(BMP.receipt);
     const ours = this.lastStarted && amount === this.lastStarted.amountKopecks
       && (receipt === null || receipt !== this.lastFinishedReceipt) ? this.lastStarted : null;
+    // The PT's last operation is finished, whichever it was: a later repeat receipt with the same number
+    // is no newer operation. Without this, an operation found out here (its completion lost) was claimed
+    // again for the next one of the same amount that never reached the PT (a purchase's reversal, say).
+    if (receipt !== null) this.lastFinishedReceipt = receipt;
     return { reference: ours?.reference ?? null, kind: ours?.kind ?? null, amountKopecks: amount, outcome };
   }
 

@@ -203,7 +203,7 @@ class Session {
       this.reply(negativeAck(RESULT_CODE.functionNotPossible));
       return;
     }
-    const fault = this.em.takeCardFault();
+    const fault = this.em.takeCardFault(kind);
     if (fault?.kind === 'timeout') return;
     this.reply(positiveAck());
 
@@ -318,8 +318,8 @@ export class ZvtEmulator {
     return p > 0 && this.random() < p;
   }
 
-  /** The next card-operation fault, consumed. */
-  takeCardFault(): { kind: OneShotFault; code?: number } | null {
+  /** The next card-operation fault, consumed. `kind` is the command's, for tests that fault only some kinds. */
+  takeCardFault(_kind?: JournalKind): { kind: OneShotFault; code?: number } | null {
     const i = this.oneShots.findIndex((f) => f.kind !== 'nak' && f.kind !== 'bad-crc');
     return i >= 0 ? this.oneShots.splice(i, 1)[0]! : null;
   }

@@ -13,6 +13,8 @@ export interface JournalledOperation {
   kind: CardOperationKind;
   amountKopecks: number;
   approved: Pick<ApprovedOperation, 'rrn' | 'receiptNumber'> | null;
+  /** The terminal declined it (it reached the terminal and took no money): an approval cannot be its report. */
+  declined?: boolean;
 }
 
 export type MatchDecision =
@@ -34,14 +36,22 @@ export function matchLastOperation(ours: JournalledOperation, previous: Journall
   report: LastOperationReport | null): MatchDecision {
   if (report === null) return { decision: 'supervisor', reason: 'the terminal reports no last operation' };
 
+  const ids = report.outcome.state === 'approved' ? { rrn: report.outcome.rrn, receiptNumber: report.outcome.receiptNumber } : null;
   if (report.reference !== null) {
-    if (report.reference === ours.reference) return outcomeOf(report, 'reference');
+    // A reference some protocols only infer (ZVT echoes none: its driver claims the report by amount) is
+    // weaker than the bank's identifiers: an approval carrying the previous operation's RRN or receipt
+    // number is that operation's, whatever reference came with it. (The payment chaos test found a
+    // reversal lost before the terminal recorded as approved with the purchase's own receipt number:
+    // the purchase was marked cancelled while the customer's money stayed taken.)
+    if (report.reference === ours.reference) {
+      if (ids && previous?.approved && sameIdentifiers(ids, previous.approved)) return { decision: 'notPerformed', basis: 'identifiers' };
+      return outcomeOf(report, 'reference');
+    }
     if (previous && report.reference === previous.reference) return { decision: 'notPerformed', basis: 'reference' };
     return { decision: 'supervisor', reason: `the terminal's last operation (${report.reference}) is not one the journal knows` };
   }
 
   // No echoed reference: the weaker match.
-  const ids = report.outcome.state === 'approved' ? { rrn: report.outcome.rrn, receiptNumber: report.outcome.receiptNumber } : null;
   if (ids && previous?.approved && sameIdentifiers(ids, previous.approved)) return { decision: 'notPerformed', basis: 'identifiers' };
 
   const likeOurs = sameShape(report, ours);
@@ -56,6 +66,9 @@ export function matchLastOperation(ours: JournalledOperation, previous: Journall
   if (report.outcome.state === 'declined') return outcomeOf(report, 'amount');
   // An approval with identifiers that differ from the previous operation's is a new one: ours.
   if (ids && previous!.approved && distinctIdentifiers(ids, previous!.approved)) return outcomeOf(report, 'identifiers');
+  // The previous one was declined, so an approval is ours: a declined amount tried again is the common
+  // case, and without this it went to a supervisor whenever the answer was lost.
+  if (previous!.declined) return outcomeOf(report, 'amount');
   return { decision: 'supervisor', reason: 'the last operation has the same kind and amount as the one before ours; the terminal cannot tell them apart' };
 }
 
@@ -71,8 +84,13 @@ function outcomeOf(report: LastOperationReport, basis: MatchBasis): MatchDecisio
   }
 }
 
+/**
+ * Same kind and amount. A report that does not say its kind (ZVT's repeat receipt after a lane restart:
+ * the driver no longer knows what it sent) matches any kind; the bank identifiers still tell ours from
+ * the previous operation. Without this every operation in doubt across a restart went to a supervisor.
+ */
 function sameShape(report: LastOperationReport, op: JournalledOperation): boolean {
-  return report.kind === op.kind && report.amountKopecks === op.amountKopecks;
+  return (report.kind === null || report.kind === op.kind) && report.amountKopecks === op.amountKopecks;
 }
 
 type Ids = Pick<ApprovedOperation, 'rrn' | 'receiptNumber'>;

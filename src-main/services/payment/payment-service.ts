@@ -265,9 +265,17 @@ export class PaymentService {
       const abandoned = u.receiptStatus === null || u.receiptStatus === 'cancelled' || u.receiptStatus === 'closed' || u.shiftClosed;
       // A terminal still finding out an earlier operation is left for the next round, not reported.
       if (!abandoned || this.busy.has(u.operation.terminalId) || this.deps.journal.unresolvedCount(u.operation.terminalId) > 0) continue;
+      // The list was read before the awaits of this loop: another round (a cancelled receipt's, recovery's)
+      // may have reversed this approval meanwhile. Acting on the stale row put a purchase already cancelled
+      // on its terminal before a supervisor.
+      const now = this.deps.journal.operation(u.operation.id);
+      if (now?.state !== 'approved' || now.saleId !== null) continue;
       let reason: string;
       try {
-        const cancel = await this.cancelNow(u.operation.id, actorId);
+        let cancel = await this.cancelNow(u.operation.id, actorId);
+        // A reversal that certainly never reached the terminal (its command lost, found out from the
+        // terminal) reversed nothing and is safe to send again: once, at once, before a supervisor is asked.
+        if (cancel.state === 'declined' && cancel.outcome && NEVER_REACHED_CODES.has(cancel.outcome.code)) cancel = await this.cancelNow(u.operation.id, actorId);
         if (cancel.state === 'approved') { out.push(this.deps.journal.operation(u.operation.id)!); continue; }
         reason = `abandoned approval: the reversal ended ${cancel.state}${cancel.outcome ? ` (${cancel.outcome.message})` : ''}`;
       } catch (error) {
@@ -418,7 +426,7 @@ export class PaymentService {
     const previous = journal.earlierOnTerminal(op.terminalId, op.id).find((o) => !(o.outcome && NEVER_REACHED_CODES.has(o.outcome.code))) ?? null;
     const ours: JournalledOperation = { reference: op.reference, kind: op.kind, amountKopecks: op.amountKopecks, approved: null };
     const prev: JournalledOperation | null = previous
-      ? { reference: previous.reference, kind: previous.kind, amountKopecks: previous.amountKopecks, approved: previous.approved } : null;
+      ? { reference: previous.reference, kind: previous.kind, amountKopecks: previous.amountKopecks, approved: previous.approved, declined: previous.state === 'declined' } : null;
     let lastReason = 'the terminal could not be asked';
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await delay(this.options.enquiryDelayMs);

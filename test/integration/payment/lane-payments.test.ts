@@ -8,8 +8,8 @@ import { login, openLane, type TestLane } from '../../helpers/lane';
 let lane: TestLane | null = null;
 afterEach(async () => { await lane?.close(); lane = null; });
 
-async function receiptWithGoods(fiscal: boolean) {
-  lane = await openLane({ payments: 'demo-emulators', ...(fiscal ? { fiscal: 'demo-emulator' as const } : {}) });
+async function receiptWithGoods(fiscal: boolean, devices = false) {
+  lane = await openLane({ payments: 'demo-emulators', ...(fiscal ? { fiscal: 'demo-emulator' as const } : {}), ...(devices ? { devices: 'demo-emulators' as const } : {}) });
   const cashier = await login(lane, '1111');
   await lane.ok(cashier, 'shift.open', {});
   const receipt = await lane.ok(cashier, 'receipt.open', {});
@@ -70,8 +70,10 @@ describe('mixed payments at the lane', () => {
     }, { timeout: 15_000 });
   });
 
-  it('closing the shift settles every terminal and stores the reports', async () => {
-    const { lane, cashier, receiptId, totalKopecks } = await receiptWithGoods(false);
+  it('closing the shift settles every terminal and stores the reports; slips and reports come out of the receipt printer', async () => {
+    const { lane, cashier, receiptId, totalKopecks } = await receiptWithGoods(false, true);
+    const printer = lane.app.devices.demo!.printer;
+    await vi.waitFor(() => expect(lane.app.devices.manager.status().find((d) => d.id === 'demo-printer')?.state).toBe('up'), { timeout: 10_000 });
     const { operation } = await lane.ok(cashier, 'payment.card', { receiptId, amountKopecks: totalKopecks, terminalId: 'terminal-b' });
     await lane.ok(cashier, 'receipt.payMixed', { receiptId, tenders: [{ kind: 'card', operationId: operation.id }] });
     const shiftId = (await lane.ok(cashier, 'shift.current', {})).shift.id as string;
@@ -79,5 +81,9 @@ describe('mixed payments at the lane', () => {
     const settlements = lane.app.sales.payments.settlements(shiftId);
     expect(settlements.map((s) => s.terminalId).sort()).toEqual(['terminal-a', 'terminal-b']);
     expect(settlements.every((s) => s.ok && s.slip.length > 0)).toBe(true);
+    // The card slip and both settlement reports were printed (the printer emulator decodes what it got).
+    await vi.waitFor(() => expect(printer.slips.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    const approved = lane.app.sales.payments.operation(operation.id)!;
+    expect(printer.slips[0]!.join('\n')).toContain(approved.slip![0]!.trim());
   });
 });

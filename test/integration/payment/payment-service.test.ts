@@ -221,6 +221,50 @@ describe('abandoned approvals', () => {
     db.close();
   });
 
+  it('a reversal that never reached the terminal is sent again at once, not put before a supervisor', async () => {
+    const { db } = freshDb();
+    seedReceipt(db, 'r1', 100_00);
+    const A = new ScriptedTerminal('A');
+    const clock = testClock();
+    const { service } = paymentRig(db, { A }, clock);
+    const paid = await service.startCardPayment('r1', 100_00);
+    db.receipts.setStatus('r1', 'cancelled', clock.nowIso());
+    A.script.push('lostBeforeTerminal'); // the terminal's report still shows the purchase: the reversal never arrived
+    const [handled] = await service.abandonedApprovals();
+    expect(handled).toMatchObject({ id: paid.id, state: 'cancelled' });
+    expect(service.operationsFor('r1').map((o) => [o.kind, o.state, o.outcome?.code ?? null])).toEqual([
+      ['purchase', 'cancelled', null], ['cancel', 'declined', 'NOT_PERFORMED'], ['cancel', 'approved', null]]);
+    expect(A.performed.filter((p) => p.request.kind === 'cancel')).toHaveLength(1);
+    db.close();
+  });
+
+  it('two rounds at once: an approval the other round already reversed is left alone, not sent to a supervisor', async () => {
+    const { db } = freshDb();
+    seedReceipt(db, 'r0', 100_00);
+    seedReceipt(db, 'r1', 200_00);
+    const A = new ScriptedTerminal('A');
+    const B = new ScriptedTerminal('B');
+    const clock = testClock();
+    const { service } = paymentRig(db, { A, B }, clock);
+    const p0 = await service.startCardPayment('r0', 100_00, 'B');
+    clock.advance(10);
+    const p1 = await service.startCardPayment('r1', 200_00, 'A');
+    db.receipts.setStatus('r0', 'cancelled', clock.nowIso());
+    db.receipts.setStatus('r1', 'cancelled', clock.nowIso());
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const runB = B.run.bind(B);
+    B.run = async (request, progress) => { await gate; return runB(request, progress); };
+    const slow = service.abandonedApprovals(); // reads [p0, p1], then waits on B's reversal of p0
+    await service.abandonedApprovals(); // p0's terminal is busy: skipped; p1 reversed on A
+    expect(service.operation(p1.id)!.state).toBe('cancelled');
+    open();
+    await slow; // reaches p1 on its stale list
+    expect([service.operation(p0.id)!.state, service.operation(p1.id)!.state]).toEqual(['cancelled', 'cancelled']);
+    expect(service.attention()).toEqual([]);
+    db.close();
+  });
+
   it('an approval on a receipt still open is left alone', async () => {
     const { db } = freshDb();
     seedReceipt(db, 'r1', 100_00);

@@ -42,6 +42,28 @@ describe("matching the terminal's last-operation report to an operation in doubt
     expect(matchLastOperation(ours, prevNoIds, report(null, 100_00, approved(100_00, 'R2'))).decision).toBe('supervisor');
   });
 
+  it('a report that does not say its kind (ZVT after a lane restart) matches by amount and identifiers', () => {
+    expect(matchLastOperation(ours, prevOther, report(null, 100_00, approved(100_00, null, '8'), null))).toMatchObject({ decision: 'approved', basis: 'amount' });
+    expect(matchLastOperation(ours, prevSame, report(null, 100_00, approved(100_00, null, '8'), null))).toMatchObject({ decision: 'approved', basis: 'identifiers' });
+    expect(matchLastOperation(ours, prevSame, report(null, 100_00, approved(100_00, null, '7'), null))).toEqual({ decision: 'notPerformed', basis: 'identifiers' });
+    expect(matchLastOperation(ours, prevOther, report(null, 55_00, approved(55_00, null, '7'), null))).toMatchObject({ decision: 'notPerformed' });
+    const cancel: JournalledOperation = { reference: 'c', kind: 'cancel', amountKopecks: 100_00, approved: null };
+    expect(matchLastOperation(cancel, prevSame, report(null, 100_00, approved(100_00, null, '7'), null))).toEqual({ decision: 'notPerformed', basis: 'identifiers' });
+    expect(matchLastOperation(cancel, prevSame, report(null, 100_00, approved(100_00, null, '9'), null))).toMatchObject({ decision: 'approved', basis: 'identifiers' });
+  });
+
+  it("a reference claimed for ours on a report carrying the previous operation's identifiers is the previous one's", () => {
+    // ZVT infers the reference from the amount; the receipt number says the report is the previous purchase.
+    expect(matchLastOperation(ours, prevSame, report('ours', 100_00, approved(100_00, null, '7')))).toEqual({ decision: 'notPerformed', basis: 'identifiers' });
+    expect(matchLastOperation(ours, prevSame, report('ours', 100_00, approved(100_00, null, '8')))).toMatchObject({ decision: 'approved', basis: 'reference' });
+  });
+
+  it('an approval of the amount the terminal just declined is ours: the declined one left no approval', () => {
+    const prevDeclined: JournalledOperation = { reference: 'prev', kind: 'purchase', amountKopecks: 100_00, approved: null, declined: true };
+    expect(matchLastOperation(ours, prevDeclined, report(null, 100_00, approved(100_00, null, '8'), null))).toMatchObject({ decision: 'approved', basis: 'amount' });
+    expect(matchLastOperation(ours, { ...prevDeclined, declined: false }, report(null, 100_00, approved(100_00, null, '8'), null)).decision).toBe('supervisor');
+  });
+
   it('a decline takes no money whichever operation it was', () => {
     expect(matchLastOperation(ours, prevSame, report(null, 100_00, { state: 'declined', code: '51', message: 'funds', slip: [] })))
       .toMatchObject({ decision: 'declined', code: '51' });

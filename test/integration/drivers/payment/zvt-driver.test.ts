@@ -82,6 +82,18 @@ describe.each<LinkKind>(['tcp', 'pty'])('ZVT driver over %s', (kind) => {
     expect(report).toMatchObject({ reference: null, amountKopecks: 1_000 });
   });
 
+  it('an approval found out by lastOperation is not claimed again for a later command of the same amount that never arrived', async () => {
+    rig = await startZvtRig(kind);
+    rig.emulator.arm('drop-after-approve');
+    expect(await rig.terminal.run({ kind: 'purchase', amountKopecks: 5_400, reference: 'p1' })).toMatchObject({ state: 'unknown' });
+    expect(await rig.terminal.lastOperation()).toMatchObject({ reference: 'p1', outcome: { state: 'approved', receiptNumber: '0001' } });
+    // The reversal of that purchase (same amount) is lost before the PT: the repeat receipt still shows the purchase.
+    rig.emulator.arm('timeout');
+    const original = { amountKopecks: 5_400, rrn: null, authCode: null, receiptNumber: '0001', terminalId: null, cardMasked: null, cardType: null };
+    expect(await rig.terminal.run({ kind: 'cancel', amountKopecks: 5_400, reference: 'c1', original })).toMatchObject({ state: 'unknown' });
+    expect(await rig.terminal.lastOperation()).toMatchObject({ reference: null, kind: null, outcome: { receiptNumber: '0001' } });
+  });
+
   it('abort() ends the running purchase as declined 6C', async () => {
     rig = await startZvtRig(kind, { stepDelayMs: 300 });
     const running = rig.terminal.run({ kind: 'purchase', amountKopecks: 3_000, reference: 'a1' });
