@@ -13,7 +13,9 @@ import { SaleScreen } from './screens/SaleScreen';
 import { ShiftScreen } from './screens/ShiftScreen';
 import { VideoSinksScreen } from './screens/settings/VideoSinksScreen';
 import { MarkingJournalScreen } from './screens/marking/MarkingJournalScreen';
-import { reportError } from './state/actions';
+import { DevicesScreen } from './screens/settings/DevicesScreen';
+import { useDevices } from './state/devices';
+import { attempt, reportError } from './state/actions';
 import { useReceipt } from './state/receipt';
 import { useSession } from './state/session';
 import { useUi } from './state/ui';
@@ -35,6 +37,21 @@ async function recheckSession(): Promise<void> {
   }
 }
 
+/**
+ * A code from a scanner the lane drives (not a keyboard wedge): it goes through receipt.scan like a
+ * wedge scan, with the same permission checks, and only where a wedge scan would be taken.
+ */
+function onDeviceScan(code: string): void {
+  const ui = useUi.getState();
+  const session = useSession.getState();
+  if (session.phase !== 'ready' || document.visibilityState === 'hidden') return;
+  if (ui.view === 'sale' && session.shift !== null && ui.dialog === null && ui.override === null) {
+    void attempt(() => useReceipt.getState().scan(code, 'scanner'));
+  } else {
+    ui.toast('info', { key: 'scan.notNow' });
+  }
+}
+
 function useLaneLink(): void {
   useEffect(() => {
     const boot = () => void useSession.getState().boot().catch(reportError);
@@ -42,6 +59,9 @@ function useLaneLink(): void {
       onConnected(boot),
       subscribe('receipt.changed', ({ receipt }) => useReceipt.getState().applyEvent(receipt)),
       subscribe('session.changed', () => void recheckSession().catch(reportError)),
+      subscribe('devices.changed', ({ devices }) => useDevices.getState().setDevices(devices)),
+      subscribe('scale.weight', (weight) => useDevices.getState().setWeight(weight)),
+      subscribe('scanner.scanned', ({ code }) => onDeviceScan(code)),
       subscribe('shift.changed', () => {
         if (useSession.getState().phase === 'ready') void useSession.getState().refreshShift().catch(reportError);
       }),
@@ -65,6 +85,7 @@ function Workplace() {
       {view === 'journal' && <JournalScreen />}
       {view === 'videoSettings' && <VideoSinksScreen />}
       {view === 'markingJournal' && <MarkingJournalScreen />}
+      {view === 'deviceSettings' && <DevicesScreen />}
       <ActionBar />
       <Dialogs />
     </>

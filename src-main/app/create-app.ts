@@ -19,6 +19,9 @@ import { setUpMarking, type MarkingConfig, type MarkingSetup } from './marking-s
 import { MarkingService } from '../services/marking/marking-service';
 import { setUpPayments, type PaymentSetup, type PaymentTerminalsConfig } from './payment-setup';
 import type { PaymentService } from '../services/payment/payment-service';
+import { setUpDevices, type DeviceSetup, type DevicesConfig } from './device-setup';
+import type { DeviceManagerOptions } from '../services/devices/device-manager';
+import { DEFAULT_WEIGHING, WEIGHING_SETTINGS_KEY, WeighingSettings } from '../services/devices/weighed-sale';
 import { SalesStore } from '../store/sales-store';
 import { seedDemoLane } from './demo-seed';
 import { Dispatcher, type Session } from './dispatcher';
@@ -52,11 +55,16 @@ export interface CreateAppOptions {
   payments?: PaymentTerminalsConfig;
   /** The demo's terminals left unplugged (PRILAVOK_DEMO_UNPLUGGED=terminal-a): to show and test failover. */
   demoUnplugged?: readonly string[];
+  /** Peripherals: the demo's in-process scale and printer emulators, or the lane's configured devices (default). */
+  devices?: DevicesConfig;
+  /** Device manager tuning (tests shorten the reconnect backoff and the health-check pace). */
+  deviceTuning?: DeviceManagerOptions;
 }
 
 export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
+  readonly devices: DeviceSetup;
   readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink; marking: MarkingService; payments: PaymentSetup };
 }
 
@@ -71,6 +79,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
   let upstream: UpstreamLink | null = null;
   let markingSetup: MarkingSetup | null = null;
   let paymentSetup: PaymentSetup | null = null;
+  let deviceSetup: DeviceSetup | null = null;
   try {
     catalog = CatalogStore.open(join(options.dataDir, 'catalog.sqlite'));
     if (options.demo) await seedDemoLane(sales, catalog, clock.nowIso());
@@ -92,7 +101,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     if (markingConfig) markingSetup = await setUpMarking(markingConfig, sales.settings.get(SETTINGS_KEYS.fnSerial, z.string(), 'unknown'));
     const markingSettings = sales.settings.get(SETTINGS_KEYS.markingLane, MarkingLaneSettings, DEFAULT_MARKING_LANE);
     const marking = new MarkingService({
-      journal: sales.marking, audit: sales.audit, transaction: (fn) => sales.transaction(fn), clock,
+      journal: sales.marking, audit: sales.audit, outbox: sales.outbox, transaction: (fn) => sales.transaction(fn), clock,
       checker: markingSetup?.checker ?? null, settings: () => markingSettings,
     });
     paymentSetup = await setUpPayments(sales, clock, options.payments ?? 'configured', options.dataDir, { unplugged: options.demoUnplugged ?? [] });
@@ -104,6 +113,18 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     // Every card operation left unfinished by a crash or power cut is found out before the first new one.
     void payments.recover().catch((e: unknown) => console.error('payment recovery failed', e));
     const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules, posEvents, marking);
+    deviceSetup = await setUpDevices(sales, clock, options.devices ?? 'configured', events, posEvents, options.deviceTuning);
+    const devicesSetup = deviceSetup;
+    // Bank slips and settlement reports go to the receipt printer; they are stored with the sale and the shift anyway.
+    payments.on((event) => {
+      if (event.type === 'payment.changed' && event.operation.state === 'approved' && event.operation.slip?.length) {
+        void devicesSetup.manager.printDocument('bank-slip', event.operation.slip, event.operation.id);
+      }
+      if (event.type === 'payment.settled' && event.settlement.slip.length > 0) {
+        void devicesSetup.manager.printDocument('settlement-report', event.settlement.slip, event.settlement.id);
+      }
+    });
+    const weighing = sales.settings.get(WEIGHING_SETTINGS_KEY, WeighingSettings, DEFAULT_WEIGHING);
     video = VideoExportService.open({ store: sales, stream: posEvents, clock, laneId: identity.laneId, dataDir: options.dataDir }, options.video);
     video.start();
     const videoExport = video;
@@ -126,7 +147,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
       sales.outbox, posEvents, events, catalog.pulls);
     const upstreamLink = upstream;
     const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink, marking,
-      payments, internalPaymentTypes: () => sales.payments.internalTypes(), log: (message, error) => console.error(message, error) });
+      payments, devices: devicesSetup.manager, weighing: () => weighing, internalPaymentTypes: () => sales.payments.internalTypes(), log: (message, error) => console.error(message, error) });
     const dispatcher = new Dispatcher(handlers, session);
     const sessions = new Set<Session>();
     const catalogStore = catalog;
@@ -134,6 +155,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     const paymentsSetup = paymentSetup;
 
     return {
+      devices: devicesSetup,
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
       services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink, marking, payments: paymentsSetup },
       newSession() {
@@ -148,6 +170,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
         await upstreamLink.stop();
         await markingChannels?.close();
         await paymentsSetup.close();
+        await devicesSetup.close();
         await fiscalService?.stop();
         await registerSetup?.close();
         await videoExport.close();
@@ -159,6 +182,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     await upstream?.stop();
     await markingSetup?.close();
     await paymentSetup?.close();
+    await deviceSetup?.close();
     await fiscal?.stop();
     await register?.close();
     await video?.close();

@@ -9,10 +9,12 @@ import type { MarkingService } from '../services/marking/marking-service';
 import type { PaymentService } from '../services/payment/payment-service';
 import type { InternalPaymentType } from '../contract/payment-model';
 import { RULE_NAMES } from '../marking/rules';
-import { fiscalStatus, requireFiscal } from './fiscal-calls';
+import { fiscalStatus, requestFiscalCorrection, requireFiscal } from './fiscal-calls';
 import type { UpstreamLink } from './upstream-link';
 import type { CatalogRepository } from '../store/catalog-repository';
 import type { LaneInfo, LayoutConfig } from '../contract';
+import type { DeviceManager } from '../services/devices/device-manager';
+import { addWeighed, type WeighingSettings } from '../services/devices/weighed-sale';
 
 export interface Services {
   lane(): LaneInfo;
@@ -28,6 +30,9 @@ export interface Services {
   marking: MarkingService;
   payments: PaymentService;
   internalPaymentTypes(): InternalPaymentType[];
+  /** The lane's peripherals (scales, scanners, printer and drawer, customer display). */
+  devices: DeviceManager;
+  weighing(): WeighingSettings;
   /** Where background failures go (a reversal after a cancelled receipt, a settlement). */
   log(message: string, error: unknown): void;
 }
@@ -64,10 +69,10 @@ export function createHandlers(s: Services): Handlers {
       return {};
     },
     'receipt.payMixed': (ctx, req) => {
-      const { sale, split } = s.sale.payMixed(ctx, req.receiptId, req.tenders);
+      const { sale, split } = s.sale.payMixed(ctx, req.receiptId, req.tenders, req.buyerContact ?? null);
       return { saleId: sale.id, changeKopecks: split.changeKopecks, payments: split.payments, ffd: split.ffd };
     },
-    'receipt.payCash': (ctx, req) => s.sale.payCash(ctx, req.receiptId, req.tenderedKopecks),
+    'receipt.payCash': (ctx, req) => s.sale.payCash(ctx, req.receiptId, req.tenderedKopecks, req.buyerContact ?? null),
 
     'sales.journal': (_ctx, req) => ({ sales: s.sale.journal(req.limit, req.beforeNumber) }),
     'sales.get': (_ctx, req) => s.sale.saleById(req.saleId),
@@ -100,6 +105,7 @@ export function createHandlers(s: Services): Handlers {
     'fiscal.xReport': () => ({ jobId: requireFiscal(s.fiscal).request('x_report') }),
     'fiscal.zReport': () => ({ jobId: requireFiscal(s.fiscal).request('close_shift') }),
     'fiscal.retryJob': (_ctx, req) => ({ released: requireFiscal(s.fiscal).retryManual(req.jobId) }),
+    'fiscal.correction': (ctx, req) => requestFiscalCorrection(s.fiscal, req, { actorId: ctx.actor!.id, authorisedBy: ctx.authorisedBy?.id ?? null }),
 
     'marking.journal': (_ctx, req) => ({ entries: s.marking.journal(req) }),
     'marking.exportJournal': (_ctx, req) => s.marking.exportCsv(req),
@@ -111,5 +117,14 @@ export function createHandlers(s: Services): Handlers {
     'video.saveSink': (ctx, req) => ({ sink: s.video.save(ctx.actor!, req.sink) }),
     'video.removeSink': (ctx, req) => { s.video.remove(ctx.actor!, req.sinkId); return {}; },
     'video.testSink': (_ctx, req) => s.video.test(req.sinkId),
+
+    'devices.list': () => s.devices.list(),
+    'devices.save': async (ctx, req) => ({ device: await s.devices.save(ctx.actor!, req.device) }),
+    'devices.remove': async (ctx, req) => { await s.devices.remove(ctx.actor!, req.deviceId); return {}; },
+    'devices.test': (ctx, req) => s.devices.test(ctx.actor!, req.deviceId),
+    'devices.status': () => ({ devices: s.devices.status() }),
+    'scale.weight': () => s.devices.weight(),
+    'drawer.open': async (ctx) => { await s.devices.openDrawer(ctx.actor!, ctx.authorisedBy); return {}; },
+    'receipt.addWeighed': (ctx, req) => addWeighed(ctx, { sale: s.sale, catalog: s.catalog, devices: s.devices, weighing: s.weighing }, req.receiptId, req.productId),
   };
 }

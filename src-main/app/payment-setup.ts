@@ -8,6 +8,7 @@ import type { PaymentTerminalConfig } from '../contract/payment-model';
 import type { PaymentTerminal } from '../../drivers/payment/payment-terminal';
 import { TerminalError } from '../../drivers/payment/payment-terminal';
 import { openZvtTerminal } from '../../drivers/payment/zvt/open';
+import type { ZvtTimeouts } from '../../drivers/payment/zvt/driver';
 import { ZvtEmulator } from '../../drivers/payment/zvt/emulator';
 import { InpasTerminal } from '../../drivers/payment/inpas/driver';
 import { InpasEmulator } from '../../drivers/payment/inpas/emulator';
@@ -37,7 +38,7 @@ export async function openTerminal(config: PaymentTerminalConfig): Promise<Payme
   const c = config.connection;
   switch (config.protocol) {
     case 'zvt':
-      return openZvtTerminal(text(c.port, 'port'), { ...(typeof c.password === 'string' ? { password: c.password } : {}) });
+      return openZvtTerminal(text(c.port, 'port'), { ...(typeof c.password === 'string' ? { password: c.password } : {}), ...zvtTimeouts(c.timeouts) });
     case 'inpas':
       return new InpasTerminal({ url: text(c.url, 'url'), ...(typeof c.terminalId === 'string' ? { terminalId: c.terminalId } : {}) });
     case 'upos':
@@ -45,6 +46,20 @@ export async function openTerminal(config: PaymentTerminalConfig): Promise<Payme
     default:
       throw new TerminalError('config', `unknown terminal protocol '${config.protocol}'`);
   }
+}
+
+/**
+ * Optional `connection.timeouts` of a ZVT terminal ({ byteMs, messageMs, ackMs, operationMs }): a PT on a
+ * slow link may need longer ones; the payment chaos test shortens them so that a silent PT costs seconds.
+ */
+function zvtTimeouts(v: unknown): { timeouts?: Partial<ZvtTimeouts> } {
+  if (typeof v !== 'object' || v === null) return {};
+  const out: Partial<ZvtTimeouts> = {};
+  for (const key of ['byteMs', 'messageMs', 'ackMs', 'operationMs'] as const) {
+    const ms = (v as Record<string, unknown>)[key];
+    if (typeof ms === 'number' && Number.isInteger(ms) && ms > 0) out[key] = ms;
+  }
+  return { timeouts: out };
 }
 
 /** A local port nothing listens on: an emulated terminal "unplugged" in the demo answers like a dead one. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoAppOptions } from './demo-options';
 import { createApp } from './create-app';
 import { defaultDataDir } from './data-dir';
 import type { PosApp } from './pos-app';
@@ -149,8 +150,7 @@ async function runBrowserMode(options: StartOptions, io: StartIo): Promise<numbe
 
   let app: PosApp;
   try {
-    app = await createApp({ dataDir: options.dataDir, demo: true, fiscal: 'demo-emulator', marking: 'demo-emulators', payments: 'demo-emulators',
-      demoUnplugged: (process.env.PRILAVOK_DEMO_UNPLUGGED ?? '').split(',').map((s) => s.trim()).filter(Boolean) });
+    app = await createApp({ dataDir: options.dataDir, ...demoAppOptions() });
   } catch (error) {
     io.stderr(`prilavok start: cannot open the data in ${options.dataDir}: ${(error as Error).message}`);
     return 1;

@@ -7,6 +7,9 @@ import {
   FiscalStatus, MarkingCheckEntry, MarkingRuleSwitch, UpstreamStatus, Sale, SaleSummary, Shift, ShiftSummary, User, VideoSinkConfig, VideoSinkDraft, VideoSinkStatus,
 } from './model';
 import { paymentCalls } from './payment-model';
+import { FiscalCorrectionRequest } from './fiscal-correction';
+import { BuyerContact } from './buyer-contact';
+import { deviceCalls } from './device-model';
 
 const Empty = z.object({}).strict();
 /** Scanner / keyboard input. Marking codes are long (up to ~150 chars with GS), so 256 is the cap. */
@@ -41,7 +44,7 @@ export const calls = {
   'receipt.park': call('sale.sell', z.object({ receiptId: Id }).strict(), z.object({ receipts: z.array(ReceiptSummary) })),
   'receipt.resume': call('sale.sell', z.object({ receiptId: Id }).strict(), Receipt),
   'receipt.cancel': call('sale.sell', z.object({ receiptId: Id }).strict(), Empty),
-  'receipt.payCash': call('sale.sell', z.object({ receiptId: Id, tenderedKopecks: NonNegativeKopecks }).strict(),
+  'receipt.payCash': call('sale.sell', z.object({ receiptId: Id, tenderedKopecks: NonNegativeKopecks, buyerContact: BuyerContact.optional() }).strict(),
     z.object({ sale: Sale, changeKopecks: NonNegativeKopecks })),
 
   'sales.journal': call('journal.view', z.object({
@@ -63,11 +66,14 @@ export const calls = {
   'fiscal.xReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
   'fiscal.zReport': call('fiscal.reports', Empty, z.object({ jobId: Id })),
   'fiscal.retryJob': call('fiscal.reports', z.object({ jobId: Id }).strict(), z.object({ released: z.boolean() })),
+  /** A correction receipt (FFD type 31): queued like a report; the answer is the job id (docs/fiscal-service.md). */
+  'fiscal.correction': call('fiscal.reports', FiscalCorrectionRequest, z.object({ jobId: Id })),
 
   'upstream.status': call('session', Empty, UpstreamStatus),
 
   // Bank terminals, card operations, mixed payments (docs/payments.md).
   ...paymentCalls,
+  ...deviceCalls,
 
   // Marking codes (permissive mode): the violation journal for supervisors, rule switches for the administrator.
   'marking.journal': call('marking.journal', z.object({

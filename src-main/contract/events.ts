@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Receipt, Shift, UpstreamStatus, User } from './model';
 import { paymentEvents } from './payment-model';
+import { deviceEvents } from './device-model';
 
 export const events = {
   'receipt.changed': z.object({ receipt: Receipt }),
@@ -12,6 +13,7 @@ export const events = {
   'fiscal.changed': z.object({ jobId: z.string(), saleId: z.string().nullable() }),
   /** The terminal's prompts while a card operation runs, and every change of a card operation. */
   ...paymentEvents,
+  ...deviceEvents,
 } as const;
 
 export type Events = typeof events;

@@ -5,3 +5,4 @@ export * from './calls';
 export * from './events';
 export * from './wire';
 export * from './payment-model';
+export * from './device-model';

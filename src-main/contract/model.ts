@@ -148,6 +148,8 @@ export const Sale = z.object({
   fiscalState: z.enum(FISCAL_STATES),
   /** The fiscal document the register made for this sale, once it exists (read back from the FN). */
   fiscalDocument: z.object({ fnSerial: z.string(), fdNumber: z.number().int(), fiscalSign: z.string(), dateTime: z.string().nullable() }).nullable().optional(),
+  /** FFD 1008: the buyer's phone (+7…) or e-mail for an electronic receipt, when the cashier took one. */
+  buyerContact: z.string().nullable().optional(),
 });
 export type Sale = z.infer<typeof Sale>;
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Access } from './permissions';
 import { Id, IsoTime, NonNegativeKopecks } from './primitives';
+import { BuyerContact } from './buyer-contact';
 
 export const TENDER_KINDS = ['cash', 'card', 'internal', 'bonus'] as const;
 export const TenderKind = z.enum(TENDER_KINDS);
@@ -157,6 +158,6 @@ export const paymentCalls = {
     z.object({ operation: CardOperation })),
   'payment.settleAll': call('shift.manage', z.object({}).strict(), z.object({ settlements: z.array(TerminalSettlement) })),
   /** Closes the receipt with a mixed split (replaces receipt.payCash for everything but plain cash). */
-  'receipt.payMixed': call('sale.sell', z.object({ receiptId: Id, tenders: z.array(TenderRequest).min(1).max(20) }).strict(),
+  'receipt.payMixed': call('sale.sell', z.object({ receiptId: Id, tenders: z.array(TenderRequest).min(1).max(20), buyerContact: BuyerContact.optional() }).strict(),
     z.object({ saleId: Id, changeKopecks: NonNegativeKopecks, payments: z.array(SalePayment), ffd: FfdPaymentSums })),
 };

@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, Menu, session as electronSession, type Ipc
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApp } from '../app/create-app';
+import { demoAppOptions } from '../app/demo-options';
 import type { PosApp } from '../app/pos-app';
 import type { Session } from '../app/dispatcher';
 import {
@@ -55,7 +56,7 @@ async function start(): Promise<void> {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
   });
 
-  posApp = await createApp({ dataDir: app.getPath('userData'), demo: shell.demo, ...(shell.demo ? { fiscal: 'demo-emulator' as const } : {}) });
+  posApp = await createApp({ dataDir: app.getPath('userData'), ...(shell.demo ? demoAppOptions() : { demo: false }) });
   ipcMain.handle(CALL_CHANNEL, onCall);
   posApp.events.subscribe((event, payload) => {
     for (const window of BrowserWindow.getAllWindows()) {

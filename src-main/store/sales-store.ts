@@ -13,6 +13,7 @@ import { UserRepository } from './user-repository';
 import { FiscalJournal } from './fiscal-journal';
 import { MarkingJournal } from './marking-journal';
 import { PaymentJournal } from './payment-journal';
+import { DeviceConfigRepository } from './device-config';
 
 export class SalesStore {
   readonly users: UserRepository;
@@ -26,6 +27,7 @@ export class SalesStore {
   readonly fiscalJournal: FiscalJournal;
   readonly marking: MarkingJournal;
   readonly payments: PaymentJournal;
+  readonly devices: DeviceConfigRepository;
 
   private constructor(private readonly db: Database) {
     this.users = new UserRepository(db);
@@ -39,6 +41,7 @@ export class SalesStore {
     this.fiscalJournal = new FiscalJournal(db);
     this.marking = new MarkingJournal(db);
     this.payments = new PaymentJournal(db);
+    this.devices = new DeviceConfigRepository(db);
   }
 
   static open(file: string): SalesStore {

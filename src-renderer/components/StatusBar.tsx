@@ -5,6 +5,7 @@ import { useLayout } from '../state/layout';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import { UpstreamIndicator } from './UpstreamIndicator';
+import { DeviceIndicators } from './DeviceIndicators';
 
 function Clock() {
   const lang = useUi((s) => s.lang);
@@ -47,6 +48,7 @@ export function StatusBar() {
         </span>
       )}
       {phase === 'ready' && <UpstreamIndicator />}
+      {phase === 'ready' && <DeviceIndicators />}
       <span className={`status-item status-link link-${link}`} data-testid="status-connection" data-state={link}>
         <span className="connection-dot" />{t(`connection.${link}`)}
       </span>

@@ -7,6 +7,8 @@ import { useReceipt } from '../state/receipt';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import { VideoSettingsLink } from './settings/VideoSettingsLink';
+import { DeviceSettingsLink } from './settings/DeviceSettingsLink';
+import { OpenDrawerButton } from './settings/OpenDrawerButton';
 import { MarkingJournalLink } from './marking/MarkingJournalLink';
 import { FiscalRegisterPanel } from './FiscalRegisterPanel';
 
@@ -71,6 +73,7 @@ export function ShiftScreen() {
           </button>
           <MarkingJournalLink />
           <VideoSettingsLink />
+          <DeviceSettingsLink />
         </div>
       </main>
     );
@@ -90,6 +93,8 @@ export function ShiftScreen() {
         <FiscalRegisterPanel />
         <MarkingJournalLink />
         <VideoSettingsLink />
+        <DeviceSettingsLink />
+        <OpenDrawerButton />
       </div>
     </main>
   );

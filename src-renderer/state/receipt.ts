@@ -22,14 +22,16 @@ interface ReceiptState {
   refreshParked(): Promise<void>;
   scan(code: string, source: ScanSource): Promise<void>;
   addProduct(productId: string): Promise<void>;
+  /** A weighed product with the weight the lane's scale reads now (the lane reads it, not the UI). */
+  addWeighed(productId: string): Promise<void>;
   setQuantity(lineId: string, quantityMilli: number): Promise<void>;
   changeSelectedQuantity(deltaUnits: number): Promise<void>;
   voidSelected(): Promise<void>;
   park(): Promise<void>;
   resume(receiptId: string): Promise<void>;
-  payCash(tenderedKopecks: number): Promise<{ sale: Sale; changeKopecks: number }>;
+  payCash(tenderedKopecks: number, buyerContact?: string): Promise<{ sale: Sale; changeKopecks: number }>;
   /** Closes the receipt with a mix of tenders (cards already approved, internal types, cash last). */
-  payMixed(tenders: TenderRequest[]): Promise<{ sale: Sale; changeKopecks: number }>;
+  payMixed(tenders: TenderRequest[], buyerContact?: string): Promise<{ sale: Sale; changeKopecks: number }>;
   select(lineId: string | null): void;
   moveSelection(delta: number): void;
   /** A receipt.changed event from the lane. */
@@ -123,6 +125,11 @@ export const useReceipt = create<ReceiptState>((set, get) => {
       show(await call('receipt.addProduct', { receiptId: receipt.id, productId }));
     }),
 
+    addWeighed: (productId) => tracked(async () => {
+      const receipt = await ensureOpen();
+      show(await call('receipt.addWeighed', { receiptId: receipt.id, productId }));
+    }),
+
     setQuantity: (lineId, quantityMilli) => tracked(async () => {
       const receipt = get().receipt;
       if (!receipt) return;
@@ -166,18 +173,18 @@ export const useReceipt = create<ReceiptState>((set, get) => {
       set({ parked: receipts.filter((r) => r.status === 'parked'), selectedLineId: resumed.lines.at(-1)?.id ?? null });
     }),
 
-    payCash: (tenderedKopecks) => tracked(async () => {
+    payCash: (tenderedKopecks, buyerContact) => tracked(async () => {
       const receipt = get().receipt;
       if (!receipt) throw new Error('no receipt to pay');
-      const paid = await call('receipt.payCash', { receiptId: receipt.id, tenderedKopecks });
+      const paid = await call('receipt.payCash', { receiptId: receipt.id, tenderedKopecks, ...(buyerContact ? { buyerContact } : {}) });
       set({ receipt: null, selectedLineId: null });
       return paid;
     }),
 
-    payMixed: (tenders) => tracked(async () => {
+    payMixed: (tenders, buyerContact) => tracked(async () => {
       const receipt = get().receipt;
       if (!receipt) throw new Error('no receipt to pay');
-      const paid = await call('receipt.payMixed', { receiptId: receipt.id, tenders });
+      const paid = await call('receipt.payMixed', { receiptId: receipt.id, tenders, ...(buyerContact ? { buyerContact } : {}) });
       const sale = await call('sales.get', { saleId: paid.saleId });
       set({ receipt: null, selectedLineId: null });
       return { sale, changeKopecks: paid.changeKopecks };

@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { LocalizedText, Sale } from '../../src-main/contract';
 import i18n from '../i18n';
 
-export type View = 'sale' | 'shift' | 'journal' | 'videoSettings' | 'markingJournal';
+export type View = 'sale' | 'shift' | 'journal' | 'videoSettings' | 'markingJournal' | 'deviceSettings';
 
 export type Dialog =
   | { kind: 'payment' }

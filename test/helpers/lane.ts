@@ -10,6 +10,7 @@ import type { FiscalRegisterConfig } from '../../src-main/app/fiscal-register-se
 import type { UpstreamSettings } from '../../src-main/app/lane-settings';
 import type { MarkingConfig } from '../../src-main/app/marking-setup';
 import type { PaymentTerminalsConfig } from '../../src-main/app/payment-setup';
+import type { DevicesConfig } from '../../src-main/app/device-setup';
 import type { VideoExportOptions } from '../../src-main/services/video/video-export-service';
 
 export interface TestLane {
@@ -38,7 +39,7 @@ export function testClock(startIso = '2026-11-23T09:00:00.000Z'): Clock & { adva
   };
 }
 
-export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings; video?: VideoExportOptions; marking?: MarkingConfig; payments?: PaymentTerminalsConfig } = {}): Promise<TestLane> {
+export async function openLane(options: { dir?: string; clock?: Clock; fiscal?: FiscalRegisterConfig; upstream?: UpstreamSettings; video?: VideoExportOptions; marking?: MarkingConfig; payments?: PaymentTerminalsConfig; devices?: DevicesConfig } = {}): Promise<TestLane> {
   const dir = options.dir ?? tempDir();
   const { dir: _dir, ...appOptions } = options;
   const app = await createApp({ dataDir: dir, demo: true, ...appOptions });

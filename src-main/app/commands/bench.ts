@@ -5,6 +5,8 @@ import { benchStartup } from '../bench/startup-bench';
 import { benchVideo } from '../bench/video-bench';
 import { benchFiscal } from '../bench/fiscal-bench';
 import { benchSync } from '../bench/sync-bench';
+import { benchMarking } from '../bench/marking-bench';
+import { benchPayment } from '../bench/payment-bench';
 import { option } from '../data-dir';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -24,8 +26,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     case 'fiscal': result = await benchFiscal({ lines: int('lines', 20), baud: int('baud', 115_200), registers: int('registers', 4), receipts: int('receipts', 50) }); break;
     case 'sync': result = await benchSync({ receipts: int('receipts', 100_000), laneReceipts: int('lane-receipts', 20_000), changed: int('changed', 10_000),
       baseSkus: int('base-skus', 100_000), batch: int('batch', 200) }); break;
+    case 'marking': result = await benchMarking({ samples: int('samples', 1000), latencyMs: int('latency-ms', 50) }); break;
+    case 'payment': result = await benchPayment({ payments: int('payments', 1000), stepDelayMs: int('step-delay-ms', 5) }); break;
     default:
-      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync [options] --json\n');
+      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync|marking|payment [options] --json\n');
       return 2;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -10,6 +10,7 @@ import { decide, RULE_NAMES, type RuleName } from '../../marking/rules';
 import type { MarkingCheckFilter, MarkingJournal, MarkingOperation } from '../../store/marking-journal';
 import { newId } from '../../store/ids';
 import type { AuditLog } from '../../store/audit-log';
+import type { Outbox } from '../../store/outbox';
 import type { Clock } from '../clock';
 import { errors } from '../../app/errors';
 import type { MarkedScan } from './read-code';
@@ -24,6 +25,8 @@ export interface MarkingLaneSettings {
 export interface MarkingServiceDeps {
   journal: MarkingJournal;
   audit: AuditLog;
+  /** The head office gets every decision (its shape: src-main/upstream/document-schemas.ts 'marking.check'). */
+  outbox: Pick<Outbox, 'add'>;
   /** Runs fn in one transaction (the sales store's). */
   transaction: <T>(fn: () => T) => T;
   clock: Clock;
@@ -45,10 +48,12 @@ export class MarkingService {
   constructor(private readonly deps: MarkingServiceDeps) {}
 
   /**
-   * Checks one code for a line about to be added. Resolves with what the line carries, or throws
-   * MARKING_REFUSED (after journalling the refusal). Never throws just because the channels are down.
+   * Checks one code for a line about to be added. Resolves with what the line carries and the journal
+   * write, which the caller runs inside the transaction that adds the line (one commit, not two: a synced
+   * commit is most of the check's own time); or journals the refusal and throws MARKING_REFUSED. Never
+   * throws just because the channels are down.
    */
-  async check(input: MarkingCheckInput): Promise<MarkingLineCheck> {
+  async check(input: MarkingCheckInput): Promise<{ line: MarkingLineCheck; journal: () => void }> {
     const { scan, product } = input;
     const startedAt = this.deps.clock.nowIso();
     const outcome = this.deps.checker
@@ -64,7 +69,7 @@ export class MarkingService {
     const checkId = newId();
     const reqId = outcome.kind === 'answer' ? outcome.answer.reqId : null;
     const at = this.deps.clock.nowIso();
-    this.deps.transaction(() => {
+    const journal = () => {
       this.deps.journal.record({
         id: checkId, at, receiptId: input.receiptId, actorId: input.actor.id, code: scan.code, gtin: scan.gtin14, productId: product.id,
         productGroup: scan.groupShort, operation: input.operation, allowed: decision.allowed, rule: decision.rule, checkedBy: decision.checkedBy,
@@ -72,21 +77,30 @@ export class MarkingService {
         details: { startedAt, attempts: outcome.attempts, skippedRules: decision.skippedRules, outcome: outcome.kind,
           facts: outcome.kind === 'answer' ? outcome.answer.codes[0] ?? null : null },
       });
+      this.deps.outbox.add({ type: 'marking.check', aggregateId: checkId, at, payload: {
+        code: scan.code, gtin: /^\d{14}$/.test(scan.gtin14) ? scan.gtin14 : null,
+        decision: !decision.allowed ? 'block' : decision.checkedBy === 'offline' ? 'allowOffline' : 'allow',
+        rule: decision.rule ?? `${decision.checkedBy}.ok`,
+        checkedBy: decision.checkedBy === 'emergency' || decision.checkedBy === 'unavailable' ? 'none' : decision.checkedBy,
+        reqId, at,
+      } });
       if (!decision.allowed) {
         this.deps.audit.append({ at, actorId: input.actor.id, authorisedBy: null, action: 'marking.refused', subjectId: input.receiptId,
           details: { checkId, rule: decision.rule, gtin: scan.gtin14, productId: product.id, checkedBy: decision.checkedBy } });
       }
-    });
+    };
     if (!decision.allowed) {
+      this.deps.transaction(journal);
       throw new PosError('MARKING_REFUSED', decision.message, { rule: decision.rule, checkedBy: decision.checkedBy, checkId, gtin: scan.gtin14 });
     }
     const r = decision.requisite1260;
-    return {
+    const line: MarkingLineCheck = {
       checkedBy: decision.checkedBy,
       requisite1260: r ? { t1262: r[1262], t1263: r[1263], t1264: r[1264], t1265: r[1265] } : null,
       skippedRules: decision.skippedRules,
       checkId,
     };
+    return { line, journal };
   }
 
   journal(filter: MarkingCheckFilter): MarkingCheckEntry[] {

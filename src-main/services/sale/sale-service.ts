@@ -209,7 +209,7 @@ export class SaleService {
   }
 
   /** Closes the receipt with cash only: the mixed path with one cash tender. */
-  payCash(ctx: CallContext, receiptId: string, tenderedKopecks: number): { sale: Sale; changeKopecks: number } {
+  payCash(ctx: CallContext, receiptId: string, tenderedKopecks: number, buyerContact: string | null = null): { sale: Sale; changeKopecks: number } {
     const header = this.editable(receiptId);
     const totals = receiptTotals(this.store.receipts.lines(header.id));
     if (totals.lineCount === 0) throw errors.invalidState('Чек пуст', 'The receipt is empty');
@@ -217,7 +217,7 @@ export class SaleService {
     if (this.store.payments.cardCommittedKopecks(header.id) === 0 && !cashTender(totals.totalKopecks, tenderedKopecks).ok) {
       throw errors.insufficientTender(totals.totalKopecks, tenderedKopecks);
     }
-    const { sale } = this.payMixed(ctx, receiptId, tenderedKopecks > 0 ? [{ kind: 'cash', tenderedKopecks }] : []);
+    const { sale } = this.payMixed(ctx, receiptId, tenderedKopecks > 0 ? [{ kind: 'cash', tenderedKopecks }] : [], buyerContact);
     return { sale, changeKopecks: sale.changeKopecks };
   }
 
@@ -227,7 +227,7 @@ export class SaleService {
    * payment sums, the card operations claimed by the sale, its outbox row and audit record are one
    * transaction: an approved card payment is either in this sale or still the receipt's, never lost.
    */
-  payMixed(ctx: CallContext, receiptId: string, tenders: readonly TenderRequest[]): { sale: Sale; split: SalePayments } {
+  payMixed(ctx: CallContext, receiptId: string, tenders: readonly TenderRequest[], buyerContact: string | null = null): { sale: Sale; split: SalePayments } {
     const header = this.editable(receiptId);
     const lines = this.store.receipts.lines(header.id);
     const totals = receiptTotals(lines);
@@ -240,6 +240,8 @@ export class SaleService {
         id: newId(), receiptId: header.id, number: this.store.counters.next('sale'), shiftId: header.shiftId, closedAt: at,
         cashier: actor, lines, totals, payments: split.payments, ffdPayments: split.ffd,
         tenderedKopecks: split.tenderedKopecks, changeKopecks: split.changeKopecks, fiscalState: 'pending',
+        // FFD 1008 for an electronic receipt (validated by the contract); the fiscal job carries it to the register.
+        ...(buyerContact ? { buyerContact } : {}),
       };
       this.store.receipts.setStatus(header.id, 'closed', at);
       this.store.sales.insert(document, totals.totalKopecks);
@@ -281,10 +283,16 @@ export class SaleService {
       throw errors.invalidState('Весовой маркированный товар: в коде нет веса', 'Weighed marked item: the code carries no weight', { productId: product.id });
     }
     const check = await this.marking!.check({ actor: ctx.actor!, receiptId, scan, product, priceKopecks: product.priceKopecks, operation: 'sale' });
-    // The receipt and the other receipts may have changed while the check ran: look again before adding.
-    this.assertCodeFree(scan.code);
-    return this.addLine(ctx, receiptId, product, scan.gtin13 ?? scan.gtin14, scan.weightGrams ?? undefined, source,
-      { markingCode: scan.code, markingCheck: check });
+    try {
+      // The receipt and the other receipts may have changed while the check ran: look again before adding.
+      this.assertCodeFree(scan.code);
+      return this.addLine(ctx, receiptId, product, scan.gtin13 ?? scan.gtin14, scan.weightGrams ?? undefined, source,
+        { markingCode: scan.code, markingCheck: check.line }, check.journal);
+    } catch (error) {
+      // The line did not land (duplicate, limits, receipt closed meanwhile): the decision is journalled all the same.
+      this.store.transaction(check.journal);
+      throw error;
+    }
   }
 
   private assertCodeFree(code: string): void {
@@ -298,7 +306,7 @@ export class SaleService {
   }
 
   private addLine(ctx: CallContext, receiptId: string, product: Product, barcode: string | null, quantityMilli: number | undefined, source: string,
-    marking?: Pick<ReceiptLine, 'markingCode' | 'markingCheck'>): Receipt {
+    marking?: Pick<ReceiptLine, 'markingCode' | 'markingCheck'>, alsoInTransaction?: () => void): Receipt {
     const header = this.linesEditable(receiptId);
     if (product.weighed && quantityMilli === undefined) {
       throw errors.invalidState('Весовой товар: положите на весы или отсканируйте этикетку весов',
@@ -331,6 +339,7 @@ export class SaleService {
     const all = [...lines, line];
     const totals = checkedTotals(all);
     this.store.transaction(() => {
+      alsoInTransaction?.();
       this.store.receipts.addLine(header.id, line);
       this.store.receipts.setTotal(header.id, totals, at);
       this.store.audit.append({ at, actorId: actor.id, authorisedBy: null, action: 'receipt.addLine', subjectId: header.id,

@@ -4,6 +4,8 @@
 import type { Migration } from '../migrate';
 import { markingMigration } from './sales-marking';
 import { salesPaymentsMigration } from './sales-payments';
+import { salesDevicesMigration } from './sales-devices';
+import { salesFiscalCorrectionMigration } from './sales-fiscal-correction';
 
 export const salesMigrations: Migration[] = [
   {
@@ -192,4 +194,6 @@ export const salesMigrations: Migration[] = [
   },
   markingMigration,
   salesPaymentsMigration,
+  salesDevicesMigration,
+  salesFiscalCorrectionMigration,
 ];

@@ -47,7 +47,8 @@ export function SearchPanel() {
     if (!product) return;
     setQuery('');
     setItems([]);
-    void attempt(() => useReceipt.getState().addProduct(product.id));
+    // A weighed item takes its weight from the lane's scale; the UI never sends one.
+    void attempt(() => (product.weighed ? useReceipt.getState().addWeighed(product.id) : useReceipt.getState().addProduct(product.id)));
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {

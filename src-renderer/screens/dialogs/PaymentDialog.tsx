@@ -8,6 +8,7 @@ import { useReceipt } from '../../state/receipt';
 import { useSession } from '../../state/session';
 import { useUi } from '../../state/ui';
 import type { CardOperation, TenderRequest } from '../../../src-main/contract';
+import { normaliseBuyerContact } from '../../../src-main/contract/buyer-contact';
 import { OtherTenders, type InternalTender } from './OtherTenders';
 
 /** Amounts a customer is likely to hand over: the exact sum, then round sums and banknotes above it. */
@@ -32,6 +33,9 @@ export function PaymentDialog() {
   const field = useRef<HTMLInputElement>(null);
   const [cards, setCards] = useState<CardOperation[]>([]);
   const [internals, setInternals] = useState<InternalTender[]>([]);
+  // FFD 1008: an optional phone or e-mail for an electronic receipt (the lane validates it again).
+  const [contact, setContact] = useState('');
+  const contactValue = contact.trim() === '' ? undefined : normaliseBuyerContact(contact);
   const receiptTotal = receipt?.totals.totalKopecks ?? 0;
   const approvedCards = cards.filter((c) => c.state === 'approved');
   const paidOther = approvedCards.reduce((sum, c) => sum + c.amountKopecks, 0) + internals.reduce((sum, x) => sum + x.amountKopecks, 0);
@@ -46,7 +50,7 @@ export function PaymentDialog() {
   const short = tendered !== null && tendered < total;
 
   const pay = async (amount: number | null) => {
-    if (working || amount === null || amount < total || !receipt) return;
+    if (working || amount === null || amount < total || !receipt || contactValue === null) return;
     setWorking(true);
     try {
       const mixed = approvedCards.length > 0 || internals.length > 0;
@@ -55,7 +59,7 @@ export function PaymentDialog() {
         ...internals.map((x): TenderRequest => ({ kind: 'internal', typeId: x.typeId, amountKopecks: x.amountKopecks, reference: x.reference })),
         ...(total > 0 ? [{ kind: 'cash', tenderedKopecks: amount } as TenderRequest] : []),
       ];
-      const { sale } = mixed ? await useReceipt.getState().payMixed(tenders) : await useReceipt.getState().payCash(amount);
+      const { sale } = mixed ? await useReceipt.getState().payMixed(tenders, contactValue) : await useReceipt.getState().payCash(amount, contactValue);
       openDialog({ kind: 'preview', sale, afterPayment: true });
       void useSession.getState().refreshShift().catch(() => undefined);
     } catch (error) {
@@ -99,6 +103,10 @@ export function PaymentDialog() {
               </button>
             ))}
           </div>
+          <label className="field-label" htmlFor="buyer-contact">{t('payment.buyerContact')}</label>
+          <input id="buyer-contact" className="field" autoComplete="off" maxLength={64} value={contact} readOnly={working}
+            onChange={(e) => setContact(e.target.value)} aria-invalid={contactValue === null} data-testid="payment-buyer-contact" />
+          {contactValue === null && <div className="pin-error" role="alert" data-testid="payment-buyer-contact-error">{t('payment.buyerContactInvalid')}</div>}
           <div className={short ? 'payment-change short' : 'payment-change'}>
             <span>{short ? t('payment.short') : t('payment.change')}</span>
             <strong data-testid="payment-change">

@@ -8,6 +8,9 @@ import { demoMarkingCode } from '../../../src-main/marking/demo-codes';
 import { DEMO_BARCODES } from '../../../src-main/store/catalog-generator';
 import type { MarkingConfig } from '../../../src-main/app/marking-setup';
 import { login, openLane, type TestLane } from '../../helpers/lane';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { documentPayloadProblem } from '../../../src-main/upstream/document-schemas';
 
 let truapi: TrueApiEmulator;
 let lm: LocalModuleEmulator;
@@ -51,6 +54,13 @@ describe('marked goods at the lane', () => {
     const { csv } = await lane.ok(supervisor, 'marking.exportJournal', {});
     expect(csv.split('\r\n')[0]).toBe('at;operation;allowed;rule;checked_by;product_group;gtin;code;receipt_id;message');
     expect(csv).toContain(';sold;online;milk;');
+    // The head office gets the decision too, in the shape its ingest validates.
+    const rows = new Database(join(lane.dir, 'sales.sqlite'), { readonly: true })
+      .prepare("SELECT payload FROM outbox WHERE type = 'marking.check'").all() as Array<{ payload: string }>;
+    expect(rows).toHaveLength(1);
+    const payload = JSON.parse(rows[0]!.payload) as unknown;
+    expect(documentPayloadProblem('marking.check', payload)).toBeNull();
+    expect(payload).toMatchObject({ decision: 'block', rule: 'sold', checkedBy: 'online' });
   });
 
   it.each([
