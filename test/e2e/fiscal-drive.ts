@@ -15,3 +15,12 @@ export function lastReceipt(dataDir: string): Record<string, unknown> | null {
   }
 }
 
+
+/** What the demo register printed of its X and Z reports (its "paper"), oldest first. */
+export function registerTape(dataDir: string): string[] {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'demo-fiscal-register.json'), 'utf8')) as { tape?: string[] }).tape ?? [];
+  } catch {
+    return [];
+  }
+}

@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
 import { expect, test } from './fixtures';
+import { registerTape } from './fiscal-drive';
 
 async function login(page: Page, pin: string) {
   await expect(page.getByTestId('login-screen')).toBeVisible();
@@ -51,6 +52,9 @@ test('a cash sale is fiscalised on the register and the X report needs a supervi
   await page.getByTestId('override-pin-submit').click();
   await expect(page.getByTestId('override-dialog')).toBeHidden();
   await expect(page.getByText('Отчёт поставлен в очередь регистратора')).toBeVisible();
+  // The X report the register printed shows the sale: one sale receipt of 54,00 (bread), cash 54,00.
+  await expect.poll(() => registerTape(app.dataDir).join('\n'), { timeout: 20_000 })
+    .toMatch(/X-ОТЧЁТ\nСМЕНА № 1\nЧЕКОВ ПРИХОДА: 1\nПРИХОД: 54,00/);
   await page.screenshot({ path: 'test-results/shift-fiscal.png' });
 
   // A correction receipt (чек коррекции): checked in the dialog, a supervisor's, and it becomes the next FD.

@@ -199,6 +199,7 @@ export class ShtrihDevice {
       case CMD.zReport: {
         if (s.receipt) return SHTRIH_ERROR.receiptOpen;
         if (!s.shiftOpen) return SHTRIH_ERROR.wrongMode;
+        this.printShiftReport('Z');
         s.shiftOpen = false;
         s.shiftOpenedAtMs = null;
         this.writeFd({ type: FD_TYPE.shiftClose, shiftNumber: s.shiftNumber });
@@ -206,6 +207,7 @@ export class ShtrihDevice {
       }
       case CMD.xReport:
         if (s.receipt) return SHTRIH_ERROR.receiptOpen;
+        this.printShiftReport('X');
         this.bumpKktDocument();
         return { operator };
       case CMD.cashIn: case CMD.cashOut: {
@@ -409,6 +411,27 @@ export class ShtrihDevice {
     this.save();
     return { localResult: hasCryptoTail ? 0x03 : 0x00, localReason: hasCryptoTail ? 0 : 3, codeType: 2, extLength: 0, onlineCode: 0,
       rest: Uint8Array.of(hasCryptoTail ? 0x0f : 0x00) };
+  }
+
+  /**
+   * The X or Z report as the register prints it: the shift's receipts by calculation sign, from the
+   * documents since the shift opened, and the cash in the drawer. Kept on the state's tape (bounded).
+   */
+  private printShiftReport(kind: 'X' | 'Z'): void {
+    const s = this.state;
+    const openAt = s.documents.findLastIndex((d) => d.type === FD_TYPE.shiftOpen && d.shiftNumber === s.shiftNumber);
+    const receipts = s.shiftOpen && openAt >= 0 ? s.documents.slice(openAt + 1).filter((d) => d.type === FD_TYPE.receipt) : [];
+    const money = (k: number) => `${Math.floor(k / 100)},${String(k % 100).padStart(2, '0')}`;
+    const bySign = (sign: number) => receipts.filter((d) => (d.operationType ?? 1) === sign);
+    const sum = (docs: StoredFd[]) => docs.reduce((t, d) => t + (d.amountKopecks ?? 0), 0);
+    const lines = [
+      `${kind}-ОТЧЁТ`, `СМЕНА № ${s.shiftNumber}`,
+      `ЧЕКОВ ПРИХОДА: ${bySign(1).length}`, `ПРИХОД: ${money(sum(bySign(1)))}`,
+      `ЧЕКОВ ВОЗВРАТА ПРИХОДА: ${bySign(2).length}`, `ВОЗВРАТ ПРИХОДА: ${money(sum(bySign(2)))}`,
+      `НАЛИЧНЫХ В КАССЕ: ${money(s.cashKopecks)}`,
+    ];
+    s.tape = [...(s.tape ?? []), ...lines].slice(-500);
+    this.save();
   }
 
   private receiptOps(): number { return this.state.receipt?.items.length ?? 0; }

@@ -54,6 +54,8 @@ export interface EmulatorState {
   marking: { checked: boolean; accepted: boolean | null; boundInReceipt: number };
   /** FF0C tags sent with no receipt open: they go into the next document (a correction receipt). */
   pendingTlvs?: string[];
+  /** What the register printed of its reports (X and Z), newest last, bounded: tests read the "paper". */
+  tape?: string[];
 }
 
 export function freshState(): EmulatorState {

@@ -1,6 +1,8 @@
-// A small ESC/POS command builder: only what our slips and the drawer need (Epson ESC/POS APG).
-// `@point-of-sale/receipt-printer-encoder` would do this and more, but it is not in node_modules;
-// adding it is `npm install @point-of-sale/receipt-printer-encoder` (reference §4).
+// A small ESC/POS command builder: only what our slips and the drawer need (Epson ESC/POS APG). The
+// hard part, text in the printer's code page, is iconv-lite's (code-page.ts). We looked at
+// `@point-of-sale/receipt-printer-encoder` (reference §4): it also covers images and other languages,
+// and brings five image-processing packages with it; for text, cut and drawer pulse these ten commands
+// are smaller than that dependency tree, and each is checked byte for byte against the emulator's parser.
 import { CP866_EPSON, encodeText, type CodePage } from './code-page';
 
 export const ESC = 0x1b;

@@ -46,7 +46,9 @@ export type FiscalEvent =
   | { type: 'fiscal.status'; status: FiscalStatus }
   | { type: 'fiscal.jobDone'; jobId: string; kind: FiscalJobKind; saleId: string | null; fdNumber: number | null; fiscalSign: string | null }
   | { type: 'fiscal.jobParked'; jobId: string; kind: FiscalJobKind; saleId: string | null; reason: string }
-  | { type: 'fiscal.receiptCancelled'; jobId: string | null; reason: 'orphan' | 'reconciled' };
+  | { type: 'fiscal.receiptCancelled'; jobId: string | null; reason: 'orphan' | 'reconciled' }
+  /** The service queued a Z report by itself: the shift reached its closing moment while the lane was idle. */
+  | { type: 'fiscal.autoCloseShift'; closesBy: string };
 
 export interface FiscalServiceDeps {
   journal: FiscalJournal;
@@ -265,6 +267,13 @@ export class FiscalService {
       }
       // Read the register's shift, paper, OFD and FN state once the queue is empty, not between jobs.
       await this.refreshDevice(register, this.deviceDirty).catch((error) => this.serviceFailure(error));
+      if (this.autoCloseDue()) {
+        // The Z report is a job like any other: journalled, reconciled after a failure, shown on the shift screen.
+        this.request('close_shift', { reason: 'autoBeforeLimit' });
+        this.publish({ type: 'fiscal.autoCloseShift', closesBy: this.device.shift!.closesBy! });
+        this.deviceDirty = true;
+        return 0;
+      }
       for (const w of this.idleWaiters.splice(0)) w();
       return this.options.pollMs;
     }
@@ -359,6 +368,13 @@ export class FiscalService {
 
   private backoff(attempts: number): number {
     return Math.min(this.options.maxBackoffMs, this.options.backoffBaseMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
+  }
+
+  /** Idle, the shift open and its closing moment (24 h limit minus the margin) reached. */
+  private autoCloseDue(): boolean {
+    const shift = this.device?.shift;
+    if (!this.settings().autoCloseShift || !shift?.open || !shift.closesBy) return false;
+    return Date.parse(shift.closesBy) <= this.deps.clock.nowMs();
   }
 
   /** Shift, paper, OFD queue and FN warnings for the UI; re-read when idle at most every statusRefreshMs. */

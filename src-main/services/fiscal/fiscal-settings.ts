@@ -8,6 +8,11 @@ export const FiscalServiceSettings = z.object({
   cashierInn: z.string().regex(/^[0-9]{12}$/).nullable().default(null),
   /** Close the shift this long before its 24 h limit rather than start a document that may cross it. */
   closeBeforeLimitMs: z.number().int().min(0).max(6 * 3_600_000).default(15 * 60_000),
+  /**
+   * Close the shift (Z report) by itself when the lane is idle and the shift reaches its 24 h limit minus
+   * closeBeforeLimitMs: a quiet lane overnight must not carry an expired shift into the morning.
+   */
+  autoCloseShift: z.boolean().default(true),
   /** Open a fiscal shift automatically before a receipt when none is open. */
   autoOpenShift: z.boolean().default(true),
   /** The register's clock offset from UTC (its documents carry local time): Moscow by default. */

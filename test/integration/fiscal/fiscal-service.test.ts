@@ -1,6 +1,6 @@
 // The fiscal service between a real lane (SQLite files in a temp dir) and the Shtrih emulator on TCP:
 // every paid sale becomes exactly one fiscal document, whatever the link and the register do.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { ShtrihEmulator } from '../../../drivers/fiscal/shtrih/emulator';
 import type { OneShotFault } from '../../../drivers/fiscal/shtrih/emulator';
@@ -210,6 +210,26 @@ describe('the fiscal service', () => {
     expect(s2.service.status().shift).toMatchObject({ open: true, openedAt: new Date(Math.floor(now / 60_000) * 60_000).toISOString() });
   });
 
+  it('an idle lane gets its Z report by itself when the shift reaches 24 h minus the margin, once', async () => {
+    let now = Date.parse('2026-11-23T06:00:00.000Z');
+    const clock = { nowMs: () => now, nowIso: () => new Date(now).toISOString() };
+    const { lane, emulator } = await rig({ now: () => now });
+    const s = service(lane, emulator, { clock, settings: { closeBeforeLimitMs: 15 * 60_000 }, options: { statusRefreshMs: 0 } });
+    cashier(lane.app).sell();
+    s.service.kick();
+    await s.service.whenIdle();
+    expect(docTypes(emulator)).toEqual([1, 2, 3]);
+    now += 23 * 3_600_000; // an hour before the limit: the shift stays open
+    await new Promise((r) => setTimeout(r, 300)); // several idle rounds of the service
+    expect(docTypes(emulator)).toEqual([1, 2, 3]);
+    now += 46 * 60_000; // 14 min before the limit, inside the margin: a Z report, and only one
+    await vi.waitFor(() => expect(docTypes(emulator)).toEqual([1, 2, 3, 5]), { timeout: 5_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(docTypes(emulator)).toEqual([1, 2, 3, 5]);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'fiscal.autoCloseShift' }));
+    expect(s.service.status().shift).toMatchObject({ open: false });
+  });
+
   it('runs the jobs the lane asks for: X report, cash in and out, close and open the shift', async () => {
     const { lane, emulator } = await rig();
     const s = service(lane, emulator);
@@ -224,6 +244,10 @@ describe('the fiscal service', () => {
     expect(s.journal.job(z)!.document).toMatchObject({ kind: 'shiftClose', shiftNumber: 1 });
     expect(emulator.device.state.cashKopecks).toBe(70_00);
     expect(docTypes(emulator)).toEqual([1, 2, 5]);
+    // What the register printed: the X report with the cash after the cash-in, the Z report after the cash-out.
+    const tape = emulator.device.state.tape!.join('\n');
+    expect(tape).toMatch(/X-ОТЧЁТ\nСМЕНА № 1\nЧЕКОВ ПРИХОДА: 0\nПРИХОД: 0,00\n.*\n.*\nНАЛИЧНЫХ В КАССЕ: 100,00/);
+    expect(tape).toMatch(/Z-ОТЧЁТ\nСМЕНА № 1\n(.*\n){4}НАЛИЧНЫХ В КАССЕ: 70,00/);
     expect(() => s.service.request('cash_out', { amountKopecks: -1 })).toThrow();
   });
 
