@@ -149,6 +149,9 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink, marking,
       payments, devices: devicesSetup.manager, weighing: () => weighing, internalPaymentTypes: () => sales.payments.internalTypes(), log: (message, error) => console.error(message, error) });
     const dispatcher = new Dispatcher(handlers, session);
+    // Fold the WAL into the database while the lane is quiet (SalesStore.checkpointWhenIdle).
+    const checkpointTimer = setInterval(() => { try { sales.checkpointWhenIdle(); } catch (e) { console.error('checkpoint failed', e); } }, 5_000);
+    checkpointTimer.unref();
     const sessions = new Set<Session>();
     const catalogStore = catalog;
     const markingChannels = markingSetup;
@@ -167,6 +170,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
         sessions.delete(s);
       },
       async close() {
+        clearInterval(checkpointTimer);
         await upstreamLink.stop();
         await markingChannels?.close();
         await paymentsSetup.close();

@@ -85,11 +85,13 @@ export class ReceiptRepository {
    * (one code) cannot be on two receipts of the lane at once.
    */
   holderOfMarkingCode(code: string): string | null {
-    const row = this.db.prepare(`SELECT r.id FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id
-      WHERE r.status IN ('open','parked') AND json_extract(l.line, '$.markingCode') = ? AND json_extract(l.line, '$.voided') = 0 LIMIT 1`)
-      .get(code) as { id: string } | undefined;
+    this.holderStmt ??= this.db.prepare(`SELECT r.id FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id
+      WHERE r.status IN ('open','parked') AND json_extract(l.line, '$.markingCode') = ? AND json_extract(l.line, '$.voided') = 0 LIMIT 1`);
+    const row = this.holderStmt.get(code) as { id: string } | undefined;
     return row?.id ?? null;
   }
+
+  private holderStmt: Statement | null = null;
 
   currentOpen(): ReceiptHeader | null {
     const row = this.currentOpenStmt.get();
