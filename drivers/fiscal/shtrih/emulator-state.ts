@@ -2,6 +2,7 @@
 // Written atomically (tmp + fsync + rename) after every change and before the answer goes out, so a
 // "power cut" after the document write leaves the document in the file.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readStateFile, writeStateFile } from '../../emulator-support/state-file';
 
 export interface StoredFd {
   fd: number;
@@ -71,23 +72,11 @@ export function freshState(): EmulatorState {
 }
 
 export function loadState(file: string | null): EmulatorState {
-  if (!file || !existsSync(file)) return freshState();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as EmulatorState;
-  if (parsed.version !== 1) throw new Error(`emulator state ${file}: unknown version`);
-  return parsed;
+  return (file ? readStateFile<EmulatorState>(file, 1, 'emulator state') : null) ?? freshState();
 }
 
 export function saveState(file: string | null, state: EmulatorState): void {
-  if (!file) return;
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  if (file) writeStateFile(file, state);
 }
 
 /**

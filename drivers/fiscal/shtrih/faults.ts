@@ -77,14 +77,5 @@ export function parseFaultSpec(spec: string): FaultSpec {
   return out;
 }
 
-/** A small seeded PRNG (mulberry32) so a failing chaos run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The seeded PRNG the chaos tests replay runs with (shared by the emulators). */
+export { seededRandom } from '../../emulator-support/seeded-random';

@@ -1,6 +1,6 @@
 // What the emulated PT keeps across restarts: its counters, its journal of operations and the open
 // end-of-day batch. Written atomically (tmp + fsync + rename) before the answer that reports a change.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readStateFile, writeStateFile } from '../../emulator-support/state-file';
 
 export type JournalKind = 'purchase' | 'refund' | 'reversal';
 
@@ -51,21 +51,9 @@ export function freshZvtState(): ZvtEmulatorState {
 }
 
 export function loadZvtState(file: string | null): ZvtEmulatorState {
-  if (!file || !existsSync(file)) return freshZvtState();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as ZvtEmulatorState;
-  if (parsed.version !== 1) throw new Error(`ZVT emulator state ${file}: unknown version`);
-  return parsed;
+  return (file ? readStateFile<ZvtEmulatorState>(file, 1, 'ZVT emulator state') : null) ?? freshZvtState();
 }
 
 export function saveZvtState(file: string | null, state: ZvtEmulatorState): void {
-  if (!file) return;
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  if (file) writeStateFile(file, state);
 }
