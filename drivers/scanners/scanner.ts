@@ -53,6 +53,12 @@ export interface Scanner {
   /** Returns a function that unsubscribes. Listener exceptions are caught and never reach the device. */
   onScan(listener: (event: ScannerEvent) => void): () => void;
   onFault(listener: (fault: ScannerFault) => void): () => void;
+  /**
+   * Whether the device is still there, for the health check: a scanner only talks when it scans, and a
+   * port whose device vanished does not always report it (a USB-CDC node removed, a pty hung up).
+   * Absent: only the port's own close tells.
+   */
+  present?(): boolean;
   close(): Promise<void>;
 }
 

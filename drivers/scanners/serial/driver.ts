@@ -1,5 +1,6 @@
 // A serial or USB-CDC scanner (virtual COM port): bytes → SerialScanFramer → ScannerEvent. The idle
 // timer ends a code when the suffix is 'none' and reports a partial one otherwise.
+import { existsSync } from 'node:fs';
 import type { ByteTransport } from '../../transport/byte-transport';
 import { openPort } from '../../transport/open-port';
 import type { SerialLine } from '../../transport/serial-line';
@@ -25,7 +26,7 @@ export class SerialScanner implements Scanner {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  private constructor(private readonly transport: ByteTransport, o: SerialScannerOptions) {
+  private constructor(private readonly transport: ByteTransport, o: SerialScannerOptions, private readonly devicePath: string | null = null) {
     this.id = o.id;
     const format: SerialScanFormat = { suffix: o.suffix ?? 'cr', ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.aim ? { aim: o.aim } : {}), ...(o.maxLength ? { maxLength: o.maxLength } : {}) };
     this.framer = new SerialScanFramer(format);
@@ -41,13 +42,17 @@ export class SerialScanner implements Scanner {
   static async open(port: string, o: SerialScannerOptions): Promise<SerialScanner> {
     const { id: _id, suffix: _s, prefix: _p, aim: _a, maxLength: _m, idleMs: _i, ...portOptions } = o;
     try {
-      return new SerialScanner(await openPort(port, SCANNER_LINE, portOptions), o);
+      // A serial device node (not tcp://) disappears when the scanner is unplugged: present() looks for it.
+      const devicePath = port.startsWith('tcp://') ? null : port.split('?')[0]!;
+      return new SerialScanner(await openPort(port, SCANNER_LINE, portOptions), o, devicePath);
     } catch (error) {
       throw scannerErrors.noLink({ port, reason: (error as Error).message });
     }
   }
 
   static over(transport: ByteTransport, o: SerialScannerOptions): SerialScanner { return new SerialScanner(transport, o); }
+
+  present(): boolean { return this.devicePath === null || existsSync(this.devicePath); }
 
   onScan(l: (e: ScannerEvent) => void): () => void { return this.events.onScan(l); }
   onFault(l: (f: ScannerFault) => void): () => void { return this.events.onFault(l); }

@@ -7,7 +7,7 @@ import type { LocalizedText } from '../../contract/errors';
 import { openScale, type ScaleSettings } from '../../../drivers/scales/open';
 import type { Scale, ScaleProtocol, ScaleReading } from '../../../drivers/scales/scale';
 import { openScanner, type ScannerSettings } from '../../../drivers/scanners/open';
-import type { Scanner } from '../../../drivers/scanners/scanner';
+import { scannerErrors, type Scanner } from '../../../drivers/scanners/scanner';
 import type { ScanSuffix } from '../../../drivers/scanners/serial/codec';
 import { EscPosPrinter } from '../../../drivers/printer/escpos/driver';
 import type { PrinterStatus, ReceiptPrinter } from '../../../drivers/printer/receipt-printer';
@@ -109,6 +109,7 @@ async function openScannerDevice(config: DeviceConfig): Promise<OpenedDevice> {
     scanner,
     check: async () => {
       if (lost) throw lost;
+      if (scanner.present && !scanner.present()) throw scannerErrors.noLink({ port: config.port, reason: 'the device is gone' });
       return { warning: null };
     },
     onLost: (l) => { lostListeners.push(l); },

@@ -111,6 +111,10 @@ describe('a serial scanner on a pty', () => {
     await emulator.scan('ABC');
     await until(() => got.scans.length === 1);
     expect(got.scans[0]).toMatchObject({ code: 'ABC', source: 'hand' });
+    // Unplugged: the device node is gone, which the health check sees even if the port never reports it.
+    expect(scanner.present?.()).toBe(true);
+    await pty.close();
+    await until(() => scanner.present?.() === false);
   });
 });
 
