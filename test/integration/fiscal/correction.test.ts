@@ -1,36 +1,15 @@
 // Correction receipts (FFD "чек коррекции", FF4A, document type 31) through the fiscal service: the
 // journal row before the first byte, the document read back from the FN, and reconciliation after a
 // power cut by the FD counter and the document type.
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import type { ShtrihEmulator } from '../../../drivers/fiscal/shtrih/emulator';
 import { FD_TYPE } from '../../../drivers/fiscal/shtrih/commands';
 import { FiscalCorrectionRequest } from '../../../src-main/contract/fiscal-correction';
 import { correctionFromContract } from '../../../src-main/services/fiscal/correction-request';
 import { FiscalJobInvalid } from '../../../src-main/services/fiscal/fiscal-service-errors';
-import { openLane, tempDir, type TestLane } from '../../helpers/lane';
-import { cashier, docTypes, startEmulator, startService, type ServiceRig } from './helpers';
+import { cashier, docTypes, fiscalRigs, startService } from './helpers';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function rig(emulatorOptions: Parameters<typeof startEmulator>[1] = {}) {
-  const dir = tempDir('prilavok-fiscal-correction-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const lane = await openLane({ dir: `${dir}/lane` });
-  cleanups.push(() => lane.close());
-  const emulator = await startEmulator(dir, emulatorOptions);
-  cleanups.push(() => emulator.close());
-  return { dir, lane, emulator };
-}
-
-function service(lane: TestLane, emulator: ShtrihEmulator, o: Parameters<typeof startService>[2] = {}): ServiceRig {
-  const s = startService(lane.dir, emulator, o);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { rig, service } = fiscalRigs('prilavok-fiscal-correction-');
 
 /** What the supervisor's dialog sends (contract), as the handler turns it into the register's request (УСН доход). */
 const ordered = correctionFromContract(FiscalCorrectionRequest.parse({

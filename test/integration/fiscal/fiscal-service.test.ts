@@ -1,35 +1,15 @@
 // The fiscal service between a real lane (SQLite files in a temp dir) and the Shtrih emulator on TCP:
 // every paid sale becomes exactly one fiscal document, whatever the link and the register do.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import type { ShtrihEmulator } from '../../../drivers/fiscal/shtrih/emulator';
 import type { OneShotFault } from '../../../drivers/fiscal/shtrih/emulator';
 import { ShtrihRegister } from '../../../drivers/fiscal/shtrih/driver';
 import { FD_TYPE } from '../../../drivers/fiscal/shtrih/commands';
 import { JOB_STEPS } from '../../../src-main/services/fiscal/job-steps';
-import { openLane, tempDir, type TestLane } from '../../helpers/lane';
-import { FAST_DRIVER, cashier, docTypes, openJournal, receiptDocs, startEmulator, startService, type ServiceRig } from './helpers';
+import type { TestLane } from '../../helpers/lane';
+import { FAST_DRIVER, cashier, docTypes, fiscalRigs, openJournal, receiptDocs, startService, type ServiceRig } from './helpers';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function rig(emulatorOptions: Parameters<typeof startEmulator>[1] = {}) {
-  const dir = tempDir('prilavok-fiscal-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const lane = await openLane({ dir: `${dir}/lane` });
-  cleanups.push(() => lane.close());
-  const emulator = await startEmulator(dir, emulatorOptions);
-  cleanups.push(() => emulator.close());
-  return { dir, lane, emulator };
-}
-
-function service(lane: TestLane, emulator: ShtrihEmulator, o: Parameters<typeof startService>[2] = {}): ServiceRig {
-  const s = startService(lane.dir, emulator, o);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { rig, service, cleanups } = fiscalRigs('prilavok-fiscal-');
 
 /** Every sale done, with its own document: FD and FP as the FN has them, no document twice. */
 function expectExactlyOnce(lane: TestLane, journal: ServiceRig['journal'], emulator: ShtrihEmulator, saleIds: string[]) {

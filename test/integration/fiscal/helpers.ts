@@ -1,5 +1,7 @@
 // A lane, a Shtrih emulator on TCP 127.0.0.1 and a fiscal service between them, for the fiscal tests.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ShtrihEmulator, type EmulatorOptions } from '../../../drivers/fiscal/shtrih/emulator';
 import { ShtrihRegister, type ShtrihOptions } from '../../../drivers/fiscal/shtrih/driver';
 import { FD_TYPE } from '../../../drivers/fiscal/shtrih/commands';
@@ -13,6 +15,7 @@ import type { Clock } from '../../../src-main/services/clock';
 import { systemClock } from '../../../src-main/services/clock';
 import type { PosAppInternals } from '../../../src-main/app/create-app';
 import type { Sale } from '../../../src-main/contract';
+import { openLane, tempDir, type TestLane } from '../../helpers/lane';
 
 export const FAST_DRIVER: ShtrihOptions = {
   link: { enqTimeoutMs: 100, ackTimeoutMs: 100, enqRetries: 3 },
@@ -90,4 +93,30 @@ export function receiptDocs(emulator: ShtrihEmulator) {
 
 export function docTypes(emulator: ShtrihEmulator): number[] {
   return emulator.device.state.documents.map((d) => d.type);
+}
+
+/**
+ * Per-test rigs for the fiscal service tests: a lane and an emulator (`rig`), a service between them
+ * (`service`), all closed after each test in reverse order; `cleanups` takes anything else to close.
+ */
+export function fiscalRigs(prefix: string) {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  async function rig(emulatorOptions: Parameters<typeof startEmulator>[1] = {}) {
+    const dir = tempDir(prefix);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const lane = await openLane({ dir: `${dir}/lane` });
+    cleanups.push(() => lane.close());
+    const emulator = await startEmulator(dir, emulatorOptions);
+    cleanups.push(() => emulator.close());
+    return { dir, lane, emulator };
+  }
+  function service(lane: TestLane, emulator: ShtrihEmulator, o: Parameters<typeof startService>[2] = {}): ServiceRig {
+    const s = startService(lane.dir, emulator, o);
+    cleanups.push(() => s.close());
+    return s;
+  }
+  return { rig, service, cleanups };
 }
