@@ -14,6 +14,8 @@ import { ShiftScreen } from './screens/ShiftScreen';
 import { VideoSinksScreen } from './screens/settings/VideoSinksScreen';
 import { MarkingJournalScreen } from './screens/marking/MarkingJournalScreen';
 import { DevicesScreen } from './screens/settings/DevicesScreen';
+import { ReturnScreen } from './screens/returns/ReturnScreen';
+import { useReturns } from './state/returns';
 import { useDevices } from './state/devices';
 import { attempt, reportError } from './state/actions';
 import { useReceipt } from './state/receipt';
@@ -29,6 +31,7 @@ async function recheckSession(): Promise<void> {
     if (session.phase !== 'login') {
       useUi.getState().closeDialog();
       useReceipt.getState().clear();
+      useReturns.getState().clear();
       useSession.setState({ phase: 'login', user: null, shift: null, summary: null });
     }
   } else if (current.locked && session.phase === 'ready') {
@@ -47,6 +50,8 @@ function onDeviceScan(code: string): void {
   if (session.phase !== 'ready' || document.visibilityState === 'hidden') return;
   if (ui.view === 'sale' && session.shift !== null && ui.dialog === null && ui.override === null) {
     void attempt(() => useReceipt.getState().scan(code, 'scanner'));
+  } else if (ui.view === 'return' && useReturns.getState().current && ui.dialog === null && ui.override === null) {
+    void attempt(() => useReturns.getState().scan(code));
   } else {
     ui.toast('info', { key: 'scan.notNow' });
   }
@@ -86,6 +91,7 @@ function Workplace() {
       {view === 'videoSettings' && <VideoSinksScreen />}
       {view === 'markingJournal' && <MarkingJournalScreen />}
       {view === 'deviceSettings' && <DevicesScreen />}
+      {view === 'return' && <ReturnScreen />}
       <ActionBar />
       <Dialogs />
     </>

@@ -1,5 +1,5 @@
-// A small seeded PRNG (mulberry32) for emulators' fault injection, so a failing chaos run can be
-// replayed with the same seed.
+// A small seeded PRNG (mulberry32) for emulators' fault injection and generated test data, so a run can be
+// replayed with the same seed (the catalog generator's sequence depends on it: do not change it).
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

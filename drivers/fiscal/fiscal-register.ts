@@ -82,7 +82,12 @@ export interface RegisterStatus {
   paperOut: boolean;
   awaitingContinuePrint: boolean;
   operator: number;
+  /** The cash drawer's switch, where the register reports one (Shtrih: bit 11 of the flags); absent otherwise. */
+  drawerOpen?: boolean;
 }
+
+/** A cash drawer connector on the register (Shtrih 28h takes 0 or 1). */
+export type DrawerNumber = 0 | 1;
 
 export interface FnStatus {
   phase: number;
@@ -191,6 +196,9 @@ export interface FiscalRegister {
   acceptMarkingCode(accept: boolean): Promise<number>;
   bindMarkingCode(code: string): Promise<number>;
   markingStatus(): Promise<MarkingStatus>;
+
+  /** Kicks a cash drawer wired to the register; optional: not every register has a drawer port. */
+  openDrawer?(drawer: DrawerNumber): Promise<void>;
 
   close(): Promise<void>;
 }

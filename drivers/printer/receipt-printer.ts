@@ -34,7 +34,7 @@ export interface ReceiptPrinter {
 
 export type PrinterErrorCode =
   | 'PRINTER_PAPER_OUT' | 'PRINTER_COVER_OPEN' | 'PRINTER_OFFLINE' | 'PRINTER_ERROR'
-  | 'PRINTER_NO_ANSWER' | 'PRINTER_NO_LINK' | 'PRINTER_CLOSED' | 'PRINTER_UNAVAILABLE';
+  | 'PRINTER_NO_ANSWER' | 'PRINTER_NO_LINK' | 'PRINTER_CLOSED' | 'PRINTER_UNAVAILABLE' | 'PRINTER_WRONG_DEVICE';
 
 export class PrinterError extends Error {
   constructor(readonly code: PrinterErrorCode, readonly text: LocalizedText, readonly details: Record<string, unknown> = {}) {
@@ -60,4 +60,6 @@ export const printerErrors = {
   closed: (d: D = {}) => new PrinterError('PRINTER_CLOSED', { ru: 'Принтер отключён', en: 'The printer is disconnected' }, d),
   unavailable: (reason: string, d: D = {}) => new PrinterError('PRINTER_UNAVAILABLE',
     { ru: 'Этот способ подключения принтера недоступен на кассе', en: 'This printer connection is not available on this lane' }, { reason, ...d }),
+  wrongDevice: (d: D = {}) => new PrinterError('PRINTER_WRONG_DEVICE',
+    { ru: 'Устройство на этом порту — не принтер. Проверьте порт в настройках', en: 'The device on this port is not a printer. Check the port setting' }, d),
 };

@@ -1,5 +1,6 @@
 // `prilavok emulate scale-massak|scale-cas|scale-cas-indicator|scale-shtrih|scale-mettler8217
-//   --pty PATH | --tcp HOST:PORT [--weight G] [--capacity G] [--baud N] [--late-ms N] [--stream-ms N]`
+//   --pty PATH | --tcp HOST:PORT [--weight G] [--capacity G] [--baud N] [--pace on|off] [--late-ms N] [--stream-ms N]`
+// `--pace on` (with --pty) makes every byte take its line time at --baud both ways, as a real UART does.
 // With --pty the emulator makes the pty pair itself and links the driver's end at PATH. Prints
 // `SCALE_READY <protocol> <path-or-host:port>` once listening; stops on SIGTERM/SIGINT or the signal.
 // Lines on stdin drive the scale (for demos and manual tests):
@@ -7,6 +8,7 @@
 //   stable | unstable   force the stability flag
 //   fault KIND [N]      garbage | bad-checksum | late | silence | cut, N times (default 1; 'inf')
 //   clear               clear faults;   broken on|off   a measurement fault
+//   zero | tare         the scale's own keys (what a CAS ENQ/DC1 scale needs: it takes no command for them)
 import { createInterface } from 'node:readline';
 import { createPtyPair, type PtyPair } from '../transport/pty';
 import { parseTcpAddress } from '../transport/tcp';
@@ -26,7 +28,7 @@ export interface CliIo { stdout: (line: string) => void; stderr: (line: string) 
 const processIo: CliIo = { stdout: (l) => process.stdout.write(l), stderr: (l) => process.stderr.write(l), stdin: process.stdin };
 
 const USAGE = 'usage: prilavok emulate scale-<massak|cas|cas-indicator|shtrih|mettler8217> --pty PATH | --tcp HOST:PORT'
-  + ' [--weight G] [--capacity G] [--baud N] [--late-ms N] [--stream-ms N]\n';
+  + ' [--weight G] [--capacity G] [--baud N] [--pace on|off] [--late-ms N] [--stream-ms N]\n';
 
 /** Accepts 'massak' or 'scale-massak'. */
 export function parseScaleProtocol(name: string): ScaleEmulatorProtocol | null {
@@ -44,13 +46,16 @@ export async function runScaleEmulator(protocolName: string, argv: string[], io:
     if (!key.startsWith('--') || value === undefined) { io.stderr(USAGE); return 2; }
     args.set(key.slice(2), value);
   }
-  const known = new Set(['pty', 'tcp', 'weight', 'capacity', 'baud', 'late-ms', 'stream-ms']);
+  const known = new Set(['pty', 'tcp', 'weight', 'capacity', 'baud', 'pace', 'late-ms', 'stream-ms']);
   for (const k of args.keys()) if (!known.has(k)) { io.stderr(`unknown option --${k}\n${USAGE}`); return 2; }
   const ptyPath = args.get('pty');
   const tcpText = args.get('tcp');
   if ((ptyPath === undefined) === (tcpText === undefined)) { io.stderr(USAGE); return 2; }
   const tcp = tcpText !== undefined ? parseTcpAddress(tcpText) : null;
   if (tcpText !== undefined && !tcp) { io.stderr(`bad --tcp '${tcpText}'\n`); return 2; }
+  const paceText = args.get('pace') ?? 'off';
+  if (paceText !== 'on' && paceText !== 'off') { io.stderr(`bad --pace '${paceText}': on or off\n`); return 2; }
+  if (paceText === 'on' && ptyPath === undefined) { io.stderr('--pace on needs --pty: a TCP scale has no line to pace\n'); return 2; }
   const ints: Record<string, number | undefined> = {};
   for (const k of ['weight', 'capacity', 'baud', 'late-ms', 'stream-ms']) {
     const t = args.get(k);
@@ -67,6 +72,7 @@ export async function runScaleEmulator(protocolName: string, argv: string[], io:
     const o: HostOptions & WeighingModelOptions = {
       ...(pty ? { serialPath: pty.devicePath } : { tcp: tcp! }),
       ...(ints['baud'] !== undefined ? { baudRate: ints['baud'] } : {}),
+      ...(paceText === 'on' ? { pace: true } : {}),
       ...(ints['late-ms'] !== undefined ? { lateMs: ints['late-ms'] } : {}),
       ...(ints['capacity'] !== undefined ? { capacityGrams: ints['capacity'] } : {}),
       initialGrams: ints['weight'] ?? 0,
@@ -116,6 +122,8 @@ export function control(s: { model: WeighingModel; host: ScaleEmulatorHost }, li
       s.model.place(grams, settle);
       return null;
     }
+    case 'zero': { const refused = s.model.zero(); return refused ? `zero refused: ${refused}` : null; }
+    case 'tare': { const refused = s.model.tareNow(); return refused ? `tare refused: ${refused}` : null; }
     case 'stable': s.model.setStable(true); return null;
     case 'unstable': s.model.setStable(false); return null;
     case 'broken': s.model.fault = a === 'on'; return null;

@@ -11,6 +11,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ByteTransport } from '../transport/byte-transport';
 import { openSerial } from '../transport/serial';
 import { socketTransport } from '../transport/tcp';
+import { pacedTransport } from '../emulator-support/line-pacing';
 
 export type ScaleFault = 'garbage' | 'bad-checksum' | 'late' | 'silence' | 'cut';
 export const SCALE_FAULTS: readonly ScaleFault[] = ['garbage', 'bad-checksum', 'late', 'silence', 'cut'];
@@ -33,6 +34,11 @@ export interface HostOptions {
   serialPath?: string;
   tcp?: { host: string; port: number };
   baudRate?: number;
+  /**
+   * Serial only: every byte takes its line time at `baudRate` both ways, as on a real UART (a pty moves
+   * bytes at once). For benchmarks of what the cashier waits for at 9600 baud.
+   */
+  pace?: boolean;
   lateMs?: number;
   seed?: number;
 }
@@ -56,7 +62,9 @@ export class ScaleEmulatorHost {
   static async start(device: ScaleDevice, o: HostOptions): Promise<ScaleEmulatorHost> {
     const host = new ScaleEmulatorHost(device, o);
     if (o.serialPath) {
-      const transport = await openSerial({ path: o.serialPath, baudRate: o.baudRate ?? 9_600 });
+      const baudRate = o.baudRate ?? 9_600;
+      const port = await openSerial({ path: o.serialPath, baudRate });
+      const transport = o.pace ? pacedTransport(port, { baudRate }) : port;
       host.sessions.add(new Session(host, device, transport));
       host.address = o.serialPath;
     } else if (o.tcp) {

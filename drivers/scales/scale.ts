@@ -1,6 +1,7 @@
 // The device-neutral weighing scale (ARCHITECTURE §4, issue 5). Services and the UI see only this:
 // a reading in whole grams (the app's integer thousandths of a kilogram, never floating point),
-// tare and zero, a live-weight watcher and typed errors a cashier can act on.
+// tare and zero where the protocol carries them, a live-weight watcher and typed errors a cashier
+// can act on.
 import type { LocalizedText } from '../../src-main/contract/errors';
 
 export type ScaleProtocol = 'massak' | 'cas' | 'cas-indicator' | 'shtrih' | 'mettler8217';
@@ -38,17 +39,21 @@ export type WeightEvent =
   | { kind: 'reading'; reading: ScaleReading }
   | { kind: 'error'; error: ScaleError };
 
+/**
+ * Zero and tare are capabilities: a driver has the method only where its protocol can send the command
+ * (CAS ENQ/DC1 only reads, so there they are the scale's own keys). Callers test for the method.
+ */
 export interface Scale {
   readonly protocol: ScaleProtocol;
   /** One reading. Weighing conditions are states; link and protocol trouble throws ScaleError. */
   read(): Promise<ScaleReading>;
-  /** Sets zero (empty platform). Throws ScaleError 'zero-impossible' when the scale refuses. */
-  zero(): Promise<void>;
-  /** Tares the load on the platform (a container). It must be stable. */
-  tare(): Promise<void>;
-  /** Preset tare for a product (grams), where the protocol can; otherwise ScaleError 'unsupported'. */
-  setTare(tareGrams: number): Promise<void>;
-  clearTare(): Promise<void>;
+  /** Sets zero (empty platform). Throws SCALE_ZERO_IMPOSSIBLE when the scale refuses. */
+  zero?(): Promise<void>;
+  /** Tares the load on the platform (a container). It must be stable: SCALE_NOT_STABLE, SCALE_TARE_REFUSED. */
+  tare?(): Promise<void>;
+  /** Preset tare for a product (grams). */
+  setTare?(tareGrams: number): Promise<void>;
+  clearTare?(): Promise<void>;
   /** Live weight: the listener hears each change of reading and each new error. Returns stop(). */
   watch(listener: (event: WeightEvent) => void, options?: WatchOptions): () => void;
   close(): Promise<void>;
@@ -87,7 +92,7 @@ export const scaleErrors = {
   protocol: (reason: string, d: D = {}) => new ScaleError('SCALE_PROTOCOL',
     { ru: 'Весы отвечают непонятно. Проверьте протокол весов в настройках', en: 'The scale sends unreadable answers. Check its protocol in the settings' }, { reason, ...d }),
   zeroImpossible: (d: D = {}) => new ScaleError('SCALE_ZERO_IMPOSSIBLE',
-    { ru: 'Весы не обнуляются: снимите товар с платформы и повторите', en: 'The scale cannot zero: take everything off the platform and retry' }, d),
+    { ru: 'Обнуление невозможно: уберите груз с весов', en: 'The scale cannot be zeroed: take the load off it' }, d),
   tareRefused: (d: D = {}) => new ScaleError('SCALE_TARE_REFUSED',
     { ru: 'Весы не приняли тару. Дождитесь стабильного веса и повторите', en: 'The scale refused the tare. Wait for a stable weight and retry' }, d),
   unsupported: (what: string, d: D = {}) => new ScaleError('SCALE_UNSUPPORTED',
@@ -118,6 +123,11 @@ export function weightForSale(reading: ScaleReading, minimumGrams: number): numb
       return grams;
     }
   }
+}
+
+/** What the till can tell this scale to do (the sale screen's Zero and Tare buttons). */
+export function scaleControls(scale: Scale): { zero: boolean; tare: boolean } {
+  return { zero: typeof scale.zero === 'function', tare: typeof scale.tare === 'function' };
 }
 
 /** The state a plain weight implies when the device says only "stable or not". */

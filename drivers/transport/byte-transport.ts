@@ -1,7 +1,10 @@
 // The one thing every driver needs from a link: bytes out, bytes in, close. Timeouts belong to the
 // driver (it knows how long each command may take), so a transport never times out on its own.
 export interface ByteTransport {
-  /** 'serial' or 'tcp': some protocols behave differently over a socket (Shtrih's 0xFF after ACK). */
+  /**
+   * 'tcp' for a socket, 'serial' for any other byte stream (a serial port, a pty, a USB bulk pipe):
+   * some protocols behave differently over a socket (Shtrih's 0xFF after ACK).
+   */
   readonly kind: 'serial' | 'tcp';
   /** Resolves when the bytes are handed to the OS (drained for serial ports). */
   write(bytes: Uint8Array): Promise<void>;

@@ -1,14 +1,17 @@
-// The device side of an emulator: the device end of a pty pair (one link) or a TCP listener (one link
-// per connection). Each link gets `attach(transport)`, which returns its own cleanup.
+// The device side of an emulator: the device end of a pty pair (one link), a TCP listener (one link
+// per connection) or the bulk pipes of an emulated USB device (one link). Each link gets
+// `attach(transport)`, which returns its own cleanup.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ByteTransport } from './byte-transport';
 import { openSerial } from './serial';
 import type { SerialLine } from './serial-line';
 import { socketTransport } from './tcp';
+import type { EmulatedUsbDevice } from './usb-emulated';
 
 export interface EndpointOptions extends SerialLine {
   serialPath?: string;
   tcp?: { host: string; port: number };
+  usb?: EmulatedUsbDevice;
 }
 
 export interface DeviceEndpoint {
@@ -28,6 +31,10 @@ export async function serveDevice(o: EndpointOptions, attach: (link: ByteTranspo
     const link = await openSerial({ path: serialPath, ...line });
     live.set(link, attach(link));
     address = serialPath;
+  } else if (o.usb) {
+    const link = o.usb.deviceSide;
+    live.set(link, attach(link));
+    address = o.usb.address;
   } else if (o.tcp) {
     const s = createServer((socket: Socket) => {
       const link = socketTransport(socket);
@@ -42,7 +49,7 @@ export async function serveDevice(o: EndpointOptions, attach: (link: ByteTranspo
     address = typeof a === 'object' && a ? `${o.tcp.host}:${a.port}` : String(a);
     server = s;
   } else {
-    throw new Error('emulator: give serialPath or tcp');
+    throw new Error('emulator: give serialPath, tcp or usb');
   }
   return {
     address,

@@ -1,6 +1,8 @@
 // ByteTransport over a serial port (a real COM/tty device or one end of a pty pair).
 // Line settings (data bits, parity, stop bits) reach the OS's termios; a socat pty stores them but
 // does not enforce them, so tests check they arrived, not that a mismatched peer fails.
+import { closeSync, constants as fsConstants, openSync, writeSync } from 'node:fs';
+import { isatty, ReadStream } from 'node:tty';
 import { SerialPort } from 'serialport';
 import { TransportError, TransportEvents, type ByteTransport } from './byte-transport';
 import { lineBitsPerByte, resolveSerialLine, type ResolvedSerialLine, type SerialLine } from './serial-line';
@@ -18,18 +20,79 @@ export function serialLineOf(t: ByteTransport): ResolvedSerialLine | null {
 /** Added to a write's line time before the device counts as gone. */
 const WRITE_MARGIN_MS = 2_000;
 
+/**
+ * Reads are gathered for this many byte times at slow rates, at most MAX_GATHER_MS. A slow line (a 9600
+ * baud scale, a USB-serial adapter that hands over each byte as it comes) delivers a frame a byte or two
+ * per wake-up; waiting a few byte times after a chunk lets the rest of the frame pile up in the driver's
+ * buffer and come in one read. The first bytes still arrive at once; a frame's tail at most MAX_GATHER_MS
+ * later. At 38 400 baud and above nothing is gathered.
+ */
+const GATHER_BYTES = 8;
+const MAX_GATHER_MS = 8;
+
+/** How long to let bytes gather after a chunk at this line rate (0: read again at once). */
+export function gatherMs(line: ResolvedSerialLine): number {
+  const ms = (GATHER_BYTES * lineBitsPerByte(line) * 1000) / line.baudRate;
+  return ms >= 1 ? Math.min(MAX_GATHER_MS, Math.floor(ms)) : 0;
+}
+
+/**
+ * A second descriptor of the same tty, opened before serialport takes its exclusive lock. serialport
+ * reads and writes through the thread pool (for every chunk a read, a failed read and a poll; for every
+ * write a write and a tcdrain): a polled 9600-baud scale cost ~2–5 ms of CPU per exchange in ~24 loop
+ * wake-ups. On this descriptor a tty read stream reads on the event loop itself, one wake-up per chunk,
+ * paused while a frame gathers, and a short write goes straight into the tty's buffer. POSIX ttys only
+ * (a real port, a USB-CDC device, a pty); elsewhere, and when the path is not a tty, serialport does
+ * both as before. serialport still opens the port: it owns the line settings (termios).
+ */
+function openTtyDescriptor(path: string): number | null {
+  if (process.platform === 'win32') return null;
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_NOCTTY | fsConstants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  if (isatty(fd)) return fd;
+  closeSync(fd);
+  return null;
+}
+
 export async function openSerial(options: SerialOptions): Promise<SerialTransport> {
   const events = new TransportEvents();
   const line = resolveSerialLine(options, { baudRate: 115_200 });
   const { baudRate } = line;
+  const readerFd = openTtyDescriptor(options.path);
   const port = new SerialPort({ path: options.path, ...line, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error
     ? reject(new TransportError(`cannot open ${options.path}: ${error.message}`, { path: options.path }))
-    : resolve())));
+    : resolve()))).catch((error: unknown) => {
+    if (readerFd !== null) closeSync(readerFd);
+    throw error;
+  });
   let closing = false;
-  port.on('data', (chunk: Buffer) => events.emitData(new Uint8Array(chunk)));
-  port.on('close', () => { if (!closing) events.emitClose(null); });
-  port.on('error', (error: Error) => { if (!closing) events.emitClose(error); });
+  const lost = (error: Error | null) => { if (!closing) events.emitClose(error); };
+  let reader: ReadStream | null = null;
+  let slowWrites = 0;
+  if (readerFd !== null) {
+    reader = new ReadStream(readerFd);
+    const gather = gatherMs(line);
+    const input = reader;
+    input.on('data', (chunk: Buffer | string) => {
+      events.emitData(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+      if (gather > 0 && !closing) {
+        input.pause();
+        setTimeout(() => { if (!closing && !input.destroyed) input.resume(); }, gather);
+      }
+    });
+    // A pulled USB adapter or a pty whose other end closed: EIO on the read, or the end of input.
+    input.on('error', (error: Error) => lost(error));
+    input.on('end', () => lost(null));
+  } else {
+    port.on('data', (chunk: Buffer) => events.emitData(new Uint8Array(chunk)));
+  }
+  port.on('close', () => lost(null));
+  port.on('error', (error: Error) => lost(error));
   // What serialport itself holds after opening: the proof that the settings reached it.
   const held = port.settings as Partial<ResolvedSerialLine>;
   const opened: ResolvedSerialLine = {
@@ -39,30 +102,59 @@ export async function openSerial(options: SerialOptions): Promise<SerialTranspor
   return {
     kind: 'serial',
     line: opened,
-    write: (bytes) => new Promise<void>((resolve, reject) => {
+    write: (bytes) => {
+      // Straight into the tty's buffer when it takes the whole frame; a device that stopped reading
+      // (buffer full: EAGAIN, or a short write) goes the long way below, which notices it.
+      // Bytes must leave in order: while a write is on the long way, later ones follow it there.
+      if (readerFd !== null && reader && !reader.destroyed && slowWrites === 0) {
+        try {
+          const written = writeSync(readerFd, bytes);
+          if (written === bytes.length) return Promise.resolve();
+          bytes = bytes.subarray(written);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          // As on the long way: the write fails, the link's owner decides (a pty whose peer is between
+          // two openings answers EIO for a while and then works again).
+          if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') {
+            return Promise.reject(new TransportError(`write failed: ${(error as Error).message}`, { path: options.path }));
+          }
+        }
+      }
+      return writeThroughSerialport(bytes);
+    },
+    onData: (l) => events.onData(l),
+    onClose: (l) => events.onClose(l),
+    close: () => new Promise<void>((resolve) => {
+      closing = true;
+      reader?.destroy();
+      if (!port.isOpen) { resolve(); return; }
+      port.close(() => resolve());
+    }),
+  };
+
+  function writeThroughSerialport(bytes: Uint8Array): Promise<void> {
+    slowWrites++;
+    return new Promise<void>((resolve, reject) => {
       // A device that stops reading (unplugged, or a pty whose other end is gone) makes drain wait
       // forever; past the line time of the bytes plus a margin the link counts as lost.
       const limitMs = WRITE_MARGIN_MS + Math.ceil((bytes.length * lineBitsPerByte(line) * 1000) / baudRate);
+      let finished = false;
+      const finish = () => { if (!finished) { finished = true; slowWrites--; } };
       const timer = setTimeout(() => {
         const error = new TransportError(`write timed out after ${limitMs} ms: the device is not reading`, { path: options.path });
+        finish();
         reject(error);
         if (!closing) events.emitClose(error);
       }, limitMs);
       const settle = (error: TransportError | null) => {
         clearTimeout(timer);
+        finish();
         if (error) reject(error); else resolve();
       };
       port.write(Buffer.from(bytes), (error) => {
         if (error) { settle(new TransportError(`write failed: ${error.message}`)); return; }
         port.drain((drainError) => settle(drainError ? new TransportError(`drain failed: ${drainError.message}`) : null));
       });
-    }),
-    onData: (l) => events.onData(l),
-    onClose: (l) => events.onClose(l),
-    close: () => new Promise<void>((resolve) => {
-      closing = true;
-      if (!port.isOpen) { resolve(); return; }
-      port.close(() => resolve());
-    }),
-  };
+    });
+  }
 }

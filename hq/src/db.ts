@@ -4,8 +4,18 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 
+/**
+ * A text parameter given as its UTF-8 bytes, for a `$n::text` placeholder: both drivers send bytes in
+ * binary format, which for text is the UTF-8 itself, so a large text that arrived as bytes (a request
+ * body) reaches the database without being decoded and encoded again in JS (PGlite's JS protocol layer
+ * would also measure a string param character by character). The server checks the encoding.
+ */
+export class Utf8Text {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface Sql {
-  /** One statement with $1… parameters; rows as plain objects. */
+  /** One statement with $1… parameters; rows as plain objects. A Utf8Text goes to a `$n::text`. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
@@ -34,12 +44,23 @@ export async function openHqDatabase(config: DatabaseConfig): Promise<HqDatabase
   return config.databaseUrl ? openPostgres(config.databaseUrl, config.schema) : openPglite(config.dataDir, config.schema);
 }
 
+const TEXT_OID = 25;
+
+/** PGlite's text serializer, except that bytes pass through (a binary-format text parameter is its UTF-8). */
+function textOrUtf8(x: unknown): string | Uint8Array {
+  if (x instanceof Uint8Array) return x;
+  return x instanceof Date ? x.toISOString() : String(x);
+}
+
 async function openPglite(dataDir: string | undefined, schema: string | undefined): Promise<HqDatabase> {
   const db = await PGlite.create(dataDir ?? 'memory://');
   if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   const wrap = (q: PGlite | Transaction): Sql => ({
     async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await q.query<T>(text, params as unknown[])).rows;
+      if (!params.some((p) => p instanceof Utf8Text)) return (await q.query<T>(text, params as unknown[])).rows;
+      const values = params.map((p) => (p instanceof Utf8Text ? p.bytes : p));
+      // PGlite types a serializer as returning a string, but its bind writer sends bytes as they are.
+      return (await q.query<T>(text, values, { serializers: { [TEXT_OID]: textOrUtf8 as (x: unknown) => string } })).rows;
     },
     async exec(text: string) {
       await q.exec(text);
@@ -71,7 +92,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Hq
   pool.on('error', () => undefined);
   const wrap = (q: pg.Pool | pg.PoolClient): Sql => ({
     async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await q.query(text, params as unknown[])).rows as T[];
+      const values = params.map((p) => (p instanceof Utf8Text ? p.bytes : p));
+      return (await q.query(text, values)).rows as T[];
     },
     async exec(text: string) {
       await q.query(text);

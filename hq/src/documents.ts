@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Id, IsoTime } from '../../src-main/contract/model';
 import { describeZodError, documentPayloadProblem } from '../../src-main/upstream/document-schemas';
-import type { HqDatabase } from './db';
+import { Utf8Text, type HqDatabase, type Sql } from './db';
 import { hqErrors, type Logger } from './errors';
 import type { Lane } from './lanes';
 
@@ -24,8 +24,6 @@ export const DocumentIn = z.object({
   payload: z.unknown(),
 }).strict();
 export type DocumentIn = z.infer<typeof DocumentIn>;
-
-const BatchIn = z.object({ documents: z.array(z.unknown()) }).strict();
 
 export interface IngestResult {
   accepted: string[];
@@ -60,11 +58,11 @@ export function contentHash(d: Omit<DocumentIn, 'id'>): string {
   return createHash('sha256').update(canonicalContent(d)).digest('hex');
 }
 
-/** Parses and validates a batch body; throws HqError (400, 413, 422) before anything is written. */
-export function parseBatch(body: unknown, maxDocuments = MAX_BATCH_DOCUMENTS): DocumentIn[] {
-  const batch = BatchIn.safeParse(body);
-  if (!batch.success) throw hqErrors.malformed('the body must be {"documents":[…]}', { issues: batch.error.issues.slice(0, 10) });
-  const raw = batch.data.documents;
+/**
+ * Validates the documents of a batch (readBatchBody's items); throws HqError (400, 413, 422) before
+ * anything is written.
+ */
+export function parseBatch(raw: readonly unknown[], maxDocuments = MAX_BATCH_DOCUMENTS): DocumentIn[] {
   if (raw.length === 0) throw hqErrors.malformed('the batch holds no documents');
   if (raw.length > maxDocuments) throw hqErrors.tooLarge(`a batch holds at most ${maxDocuments} documents, this one ${raw.length}`);
   const invalid: { index: number; id: string | null; reason: string }[] = [];
@@ -89,7 +87,6 @@ export function parseBatch(body: unknown, maxDocuments = MAX_BATCH_DOCUMENTS): D
 
 const describe = describeZodError;
 
-/** Writes a validated batch for one lane in one transaction. */
 export interface LaneReport {
   /** X-Outbox-Backlog: rows waiting on the lane. */
   backlog: number | null;
@@ -97,77 +94,53 @@ export interface LaneReport {
   parked: number | null;
 }
 
-export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly DocumentIn[], reported: LaneReport, log: Logger): Promise<IngestResult> {
+/**
+ * Writes a validated batch for one lane in one transaction. `docs` is parseBatch() of a body and
+ * `texts` its documentsText(): the database stores each document from its text as the lane sent it
+ * (parsed once into jsonb there), so nothing validated here is serialised again.
+ */
+export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly DocumentIn[], texts: Buffer, reported: LaneReport, log: Logger): Promise<IngestResult> {
   const result: IngestResult = { accepted: [], duplicates: [], conflicts: [] };
   const conflictRows: { doc: DocumentIn; reason: string }[] = [];
-  const key = (id: string, seq: number | string) => `${id}\u0000${seq}`;
 
   await db.transaction(async (tx) => {
     // One batch of a lane at a time: a resend racing its original waits, then finds a duplicate.
     await tx.query('SELECT id FROM lanes WHERE id = $1 FOR UPDATE', [lane.id]);
 
-    // Every document is offered to one INSERT … ON CONFLICT DO NOTHING, in batch order (so received_seq
-    // follows the lane's order); a row is skipped when its id, or this lane's seq, is already taken
-    // (before the batch or earlier in it). The sale.closed lookup rows and the lane's row are written
-    // in the same statement, only for the documents actually inserted. The lookup columns come from
-    // the payloads validated here, not read back out of the stored jsonb.
-    const firstOf = new Map<string, DocumentIn>();
-    for (const d of docs) if (!firstOf.has(key(d.id, d.seq))) firstOf.set(key(d.id, d.seq), d);
-    const sales = [...firstOf.values()].filter((d) => d.type === 'sale.closed').map((d) => {
-      const p = d.payload as { number: number; closedAt: string; totals: { totalKopecks: number }; fiscalDocument?: { fiscalSign: string } | null };
-      return { id: d.id, seq: d.seq, saleId: d.aggregateId, number: p.number, closedAt: p.closedAt, total: p.totals.totalKopecks, sign: p.fiscalDocument?.fiscalSign ?? null };
-    });
-    const rows = docs.map((d) => ({ id: d.id, seq: d.seq, type: d.type, aggregateId: d.aggregateId, createdAt: d.createdAt, payload: d.payload }));
+    // Every document, from its own text, is offered to one INSERT … ON CONFLICT DO NOTHING, in batch
+    // order (so received_seq follows the lane's order); a row is skipped when its id, or this lane's
+    // seq, is already taken (before the batch or earlier in it). Each text is parsed into jsonb once
+    // (the MATERIALIZED keeps the planner from repeating the cast for every field read). The
+    // sale.closed lookup rows and the lane's row are written in the same statement, only for the
+    // documents actually inserted, from the stored payloads (the text parseBatch validated); numbers
+    // go through jsonb's numeric, so a seq written 17.0 (JSON.parse: 17) is stored as 17.
     const inserted = await tx.query<{ id: string; lane_seq: string | number }>(
-      `WITH ins AS (
+      `WITH batch AS MATERIALIZED (
+         SELECT e.n, e.doc_text::jsonb AS doc FROM string_to_table($2::text, E'\\x1e') WITH ORDINALITY AS e(doc_text, n)),
+       ins AS (
          INSERT INTO documents (id, lane_id, lane_seq, type, aggregate_id, created_at, payload)
-         SELECT e.doc->>'id', $1, (e.doc->>'seq')::bigint, e.doc->>'type', e.doc->>'aggregateId', e.doc->>'createdAt', e.doc->'payload'
-           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, n) ORDER BY e.n
+         SELECT doc->>'id', $1, (doc->'seq')::bigint, doc->>'type', doc->>'aggregateId', doc->>'createdAt', doc->'payload'
+           FROM batch ORDER BY n
          ON CONFLICT DO NOTHING
-         RETURNING id, lane_seq),
+         RETURNING id, lane_seq, type, aggregate_id,
+           CASE WHEN type = 'sale.closed' THEN (payload->'number')::int END AS number,
+           CASE WHEN type = 'sale.closed' THEN (payload->>'closedAt')::timestamptz END AS closed_at,
+           CASE WHEN type = 'sale.closed' THEN (payload->'totals'->'totalKopecks')::bigint END AS total_kopecks,
+           CASE WHEN type = 'sale.closed' THEN payload->'fiscalDocument'->>'fiscalSign' END AS fiscal_sign),
        s AS (
          INSERT INTO sales (document_id, sale_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
-         SELECT s.id, s."saleId", $3, $1, s.number, s."closedAt", s.total, s.sign
-           FROM jsonb_to_recordset($4::jsonb) AS s(id text, seq bigint, "saleId" text, number int, "closedAt" timestamptz, total bigint, sign text)
-           JOIN ins ON ins.id = s.id AND ins.lane_seq = s.seq),
+         SELECT id, aggregate_id, $3, $1, number, closed_at, total_kopecks, fiscal_sign FROM ins WHERE type = 'sale.closed'),
        l AS (
          UPDATE lanes SET last_contact_at = now(), last_seq = GREATEST(last_seq, COALESCE((SELECT max(lane_seq) FROM ins), 0)),
-                reported_backlog = COALESCE($5::int, reported_backlog), reported_parked = COALESCE($6::int, reported_parked)
+                reported_backlog = COALESCE($4::int, reported_backlog), reported_parked = COALESCE($5::int, reported_parked)
           WHERE id = $1)
        SELECT id, lane_seq FROM ins`,
-      [lane.id, JSON.stringify(rows), lane.storeId, JSON.stringify(sales), reported.backlog, reported.parked]);
-    const insertedKeys = new Set(inserted.map((r) => key(r.id, Number(r.lane_seq))));
-    const insertedIds = new Map(inserted.map((r) => [r.id, Number(r.lane_seq)]));
-
-    // What was not inserted is a duplicate or a conflict: look at what holds its id, or its seq.
-    const skipped = docs.filter((d) => !(insertedKeys.has(key(d.id, d.seq)) && firstOf.get(key(d.id, d.seq)) === d));
-    const earlier = skipped.filter((d) => !insertedIds.has(d.id)).map((d) => d.id);
-    const known = new Map(earlier.length === 0 ? [] : (await tx.query<StoredDocument>(
-      'SELECT id, lane_id, lane_seq, type, aggregate_id, created_at, payload FROM documents WHERE id = ANY($1::text[])', [earlier])).map((r) => [r.id, r]));
-    const seqClashes = skipped.filter((d) => !insertedIds.has(d.id) && !known.has(d.id)).map((d) => d.seq);
-    const seqOwner = new Map(seqClashes.length === 0 ? [] : (await tx.query<{ lane_seq: string | number; id: string }>(
-      'SELECT lane_seq, id FROM documents WHERE lane_id = $1 AND lane_seq = ANY($2::bigint[])', [lane.id, seqClashes])).map((r) => [Number(r.lane_seq), r.id]));
-
-    const skippedSet = new Set(skipped);
-    for (const d of docs) {
-      if (!skippedSet.has(d)) {
-        result.accepted.push(d.id);
-        continue;
-      }
-      const stored = known.get(d.id);
-      const insertedSeq = insertedIds.get(d.id);
-      if (insertedSeq !== undefined) {
-        // The id was inserted from this very batch: a repeat inside the batch.
-        const first = firstOf.get(key(d.id, insertedSeq))!;
-        if (canonicalContent(first) === canonicalContent(d)) result.duplicates.push(d.id);
-        else conflictRows.push({ doc: d, reason: 'this document id appears twice in the batch with different content; the first is kept' });
-      } else if (stored) {
-        if (stored.lane_id !== lane.id) conflictRows.push({ doc: d, reason: 'this document id was received from another lane' });
-        else if (canonicalContent(storedContent(stored)) === canonicalContent(d)) result.duplicates.push(d.id);
-        else conflictRows.push({ doc: d, reason: 'this document id was received before with different content; the first version is kept' });
-      } else {
-        conflictRows.push({ doc: d, reason: `outbox seq ${d.seq} of this lane was already used by document ${seqOwner.get(d.seq) ?? '(unknown)'}` });
-      }
+      [lane.id, new Utf8Text(texts), lane.storeId, reported.backlog, reported.parked]);
+    if (inserted.length === docs.length) {
+      // Each document gives at most one inserted row: all of them were new, nothing to classify.
+      for (const d of docs) result.accepted.push(d.id);
+    } else {
+      await classifySkipped(tx, lane, docs, inserted, result, conflictRows);
     }
 
     const returns = new Set(docs.filter((d) => d.type === 'receipt.returned').map((d) => d.id));
@@ -195,6 +168,50 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
     log('warn', 'document conflict', { laneId: lane.id, documentId: c.doc.id, seq: c.doc.seq, reason: c.reason });
   }
   return result;
+}
+
+/**
+ * Sorts the documents of a batch that the insert skipped (their id or seq taken) into duplicates and
+ * conflicts; the others are accepted. Reads back what holds the ids (or seqs) to compare content.
+ */
+async function classifySkipped(tx: Sql, lane: Lane, docs: readonly DocumentIn[], inserted: readonly { id: string; lane_seq: string | number }[],
+  result: IngestResult, conflictRows: { doc: DocumentIn; reason: string }[]): Promise<void> {
+  const key = (id: string, seq: number | string) => `${id}\u0000${seq}`;
+  const firstOf = new Map<string, DocumentIn>();
+  for (const d of docs) if (!firstOf.has(key(d.id, d.seq))) firstOf.set(key(d.id, d.seq), d);
+  const insertedKeys = new Set(inserted.map((r) => key(r.id, Number(r.lane_seq))));
+  const insertedIds = new Map(inserted.map((r) => [r.id, Number(r.lane_seq)]));
+
+  // What was not inserted is a duplicate or a conflict: look at what holds its id, or its seq.
+  const skipped = docs.filter((d) => !(insertedKeys.has(key(d.id, d.seq)) && firstOf.get(key(d.id, d.seq)) === d));
+  const earlier = skipped.filter((d) => !insertedIds.has(d.id)).map((d) => d.id);
+  const known = new Map(earlier.length === 0 ? [] : (await tx.query<StoredDocument>(
+    'SELECT id, lane_id, lane_seq, type, aggregate_id, created_at, payload FROM documents WHERE id = ANY($1::text[])', [earlier])).map((r) => [r.id, r]));
+  const seqClashes = skipped.filter((d) => !insertedIds.has(d.id) && !known.has(d.id)).map((d) => d.seq);
+  const seqOwner = new Map(seqClashes.length === 0 ? [] : (await tx.query<{ lane_seq: string | number; id: string }>(
+    'SELECT lane_seq, id FROM documents WHERE lane_id = $1 AND lane_seq = ANY($2::bigint[])', [lane.id, seqClashes])).map((r) => [Number(r.lane_seq), r.id]));
+
+  const skippedSet = new Set(skipped);
+  for (const d of docs) {
+    if (!skippedSet.has(d)) {
+      result.accepted.push(d.id);
+      continue;
+    }
+    const stored = known.get(d.id);
+    const insertedSeq = insertedIds.get(d.id);
+    if (insertedSeq !== undefined) {
+      // The id was inserted from this very batch: a repeat inside the batch.
+      const first = firstOf.get(key(d.id, insertedSeq))!;
+      if (canonicalContent(first) === canonicalContent(d)) result.duplicates.push(d.id);
+      else conflictRows.push({ doc: d, reason: 'this document id appears twice in the batch with different content; the first is kept' });
+    } else if (stored) {
+      if (stored.lane_id !== lane.id) conflictRows.push({ doc: d, reason: 'this document id was received from another lane' });
+      else if (canonicalContent(storedContent(stored)) === canonicalContent(d)) result.duplicates.push(d.id);
+      else conflictRows.push({ doc: d, reason: 'this document id was received before with different content; the first version is kept' });
+    } else {
+      conflictRows.push({ doc: d, reason: `outbox seq ${d.seq} of this lane was already used by document ${seqOwner.get(d.seq) ?? '(unknown)'}` });
+    }
+  }
 }
 
 interface StoredDocument {

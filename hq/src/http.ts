@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ADMIN_CSP, adminAuthorised, renderAdminPage } from './admin-page';
 import { catalogPage, MAX_PAGE } from './catalog';
 import type { HqDatabase } from './db';
+import { documentsText, readBatchBody } from './batch-body';
 import { ingestBatch, MAX_BATCH_DOCUMENTS, parseBatch } from './documents';
 import { HqError, hqErrors, silentLogger, type Logger } from './errors';
 import { authenticate, laneStatuses, touchLane, type Lane } from './lanes';
@@ -46,9 +47,9 @@ export function createHqServer(options: HqServerOptions): HqServer {
       method: 'POST', path: /^\/v1\/lanes\/([^/]+)\/documents$/,
       handler: async ({ lane, params, req }) => {
         own(lane, params[0]!);
-        const body = await readJsonBody(req, maxBody);
-        const docs = parseBatch(body, maxDocs);
-        return ingestBatch(db, lane, docs, { backlog: countHeader(req, 'x-outbox-backlog'), parked: countHeader(req, 'x-outbox-parked') }, log);
+        const batch = readBatchBody(await readJsonBody(req, maxBody));
+        const docs = parseBatch(batch.items, maxDocs);
+        return ingestBatch(db, lane, docs, documentsText(batch), { backlog: countHeader(req, 'x-outbox-backlog'), parked: countHeader(req, 'x-outbox-parked') }, log);
       },
     },
     {
@@ -190,11 +191,12 @@ function send(res: http.ServerResponse, status: number, body: unknown, close = f
   res.end(text);
 }
 
-async function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promise<unknown> {
+/** A JSON body's bytes, within the size limit. */
+async function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) throw hqErrors.malformed('Content-Type must be application/json');
   // Past the limit the rest is read and dropped (not destroyed), so the client still gets its 413.
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -204,14 +206,9 @@ async function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promis
     });
     req.on('end', () => {
       if (size > maxBytes) reject(hqErrors.tooLarge(`the body is larger than ${maxBytes} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
+      else resolve(Buffer.concat(chunks, size));
     });
     req.on('error', reject);
     req.on('close', () => reject(hqErrors.malformed('the request was cut off')));
   });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw hqErrors.malformed('the body is not valid JSON');
-  }
 }

@@ -88,7 +88,7 @@ describe.each(BACKENDS)('the operator of the head office on $name', (backend) =>
       { type: 'fiscal.document', aggregateId: testId(), payload: { saleId: sale.id, fnSerial: '7380440800000001', fdNumber: 12, fiscalSign: '3826198312', dateTime: at, tlv: { 1040: 12, 1077: '3826198312' } } },
       { type: 'audit.record', aggregateId: testId(), payload: { seq: 1, id: testId(), at, actorId: 'u-cashier', authorisedBy: null, action: 'receipt.close', subjectId: sale.id, details: {}, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) } },
       { type: 'marking.check', aggregateId: testId(), payload: { code: '0104600439931256215Qbag!\u001d93Zjqw', gtin: '04600439931256', decision: 'allow', rule: 'online.ok', checkedBy: 'online', reqId: testId(), at } },
-      { type: 'payment.operation', aggregateId: testId(), payload: { id: testId(), receiptId: sale.receiptId, kind: 'purchase', method: 'card', amountKopecks: 8990, outcome: 'approved', rrn: '123456789012', authCode: 'A1B2C3', terminalId: '00012345', cardMasked: '220012******1234', declineCode: null, at } },
+      { type: 'payment.operation', aggregateId: testId(), payload: { id: testId(), receiptId: sale.receiptId, originalId: null, kind: 'purchase', method: 'card', amountKopecks: 8990, outcome: 'approved', rrn: '123456789012', authCode: 'A1B2C3', terminalId: '00012345', cardMasked: '220012******1234', declineCode: null, at } },
     ].map((c, i) => ({ id: testId(), seq: i + 1, createdAt: at, ...c }));
     const ok = await post(t.url, lane.token, { documents: docs });
     expect(ok.status).toBe(200);

@@ -23,6 +23,7 @@ import { setUpDevices, type DeviceSetup, type DevicesConfig } from './device-set
 import type { DeviceManagerOptions } from '../services/devices/device-manager';
 import { DEFAULT_WEIGHING, WEIGHING_SETTINGS_KEY, WeighingSettings } from '../services/devices/weighed-sale';
 import { SalesStore } from '../store/sales-store';
+import { setUpReturns, type Returns } from './return-setup';
 import { seedDemoLane } from './demo-seed';
 import { Dispatcher, type Session } from './dispatcher';
 import { EventBus } from './event-bus';
@@ -65,7 +66,7 @@ export interface PosAppInternals extends PosApp {
   readonly sales: SalesStore;
   readonly catalog: CatalogStore;
   readonly devices: DeviceSetup;
-  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink; marking: MarkingService; payments: PaymentSetup };
+  readonly services: { session: SessionService; shift: ShiftService; sale: SaleService; video: VideoExportService; posEvents: PosEventStream; fiscal: FiscalService | null; upstream: UpstreamLink; marking: MarkingService; payments: PaymentSetup; returns: Returns };
 }
 
 export async function createApp(options: CreateAppOptions): Promise<PosAppInternals> {
@@ -113,7 +114,9 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     // Every card operation left unfinished by a crash or power cut is found out before the first new one.
     void payments.recover().catch((e: unknown) => console.error('payment recovery failed', e));
     const sale = new SaleService(sales, catalog.products, shift, events, clock, () => scaleLabelRules, posEvents, marking);
-    deviceSetup = await setUpDevices(sales, clock, options.devices ?? 'configured', events, posEvents, options.deviceTuning);
+    // A drawer wired to the register opens through the fiscal service (created below; null without a register).
+    deviceSetup = await setUpDevices(sales, clock, options.devices ?? 'configured', events, posEvents, options.deviceTuning,
+      { registerDrawer: () => fiscal });
     const devicesSetup = deviceSetup;
     // Bank slips and settlement reports go to the receipt printer; they are stored with the sale and the shift anyway.
     payments.on((event) => {
@@ -129,13 +132,13 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     video.start();
     const videoExport = video;
 
+    const fiscalSettings = sales.settings.get(SETTINGS_KEYS.fiscal, FiscalServiceSettings, DEFAULT_FISCAL_SETTINGS);
     if (options.fiscal) {
       register = await setUpFiscalRegister(options.fiscal, options.dataDir);
-      const fiscalSettings = sales.settings.get(SETTINGS_KEYS.fiscal, FiscalServiceSettings, DEFAULT_FISCAL_SETTINGS);
       fiscal = new FiscalService({ journal: sales.fiscalJournal, connect: register.connect, clock, settings: () => fiscalSettings }, { registerId: 'main' });
       const fiscalService = fiscal;
       // A closed sale leaves a pending job; the service picks it up without the sale waiting for it.
-      posEvents.subscribe((event) => { if (event.kind === 'receipt.closed') fiscalService.kick(); });
+      posEvents.subscribe((event) => { if (event.kind === 'receipt.closed' || event.kind === 'return.closed') fiscalService.kick(); });
       fiscal.on((event) => {
         if (event.type === 'fiscal.jobDone' || event.type === 'fiscal.jobParked') events.emit('fiscal.changed', { jobId: event.jobId, saleId: event.saleId });
       });
@@ -143,11 +146,14 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     }
     const fiscalService = fiscal;
     const registerSetup = register;
-    upstream = startUpstreamLink(options.upstream ?? sales.settings.get(SETTINGS_KEYS.upstream, UpstreamSettings.nullable(), null),
-      sales.outbox, posEvents, events, catalog.pulls);
+    const upstreamSettings = options.upstream ?? sales.settings.get(SETTINGS_KEYS.upstream, UpstreamSettings.nullable(), null);
+    upstream = startUpstreamLink(upstreamSettings, sales.outbox, posEvents, events, catalog.pulls);
     const upstreamLink = upstream;
+    const returns = setUpReturns({ store: sales, catalog: catalog.products, shifts: shift, marking, payments, events, clock, posEvents,
+      upstream: upstreamSettings, linkUsable: () => upstreamLink.status().link !== 'down', fiscalSettings: () => fiscalSettings });
     const handlers = createHandlers({ lane: () => lane, layout: () => layout, session, shift, sale, catalog: catalog.products, video: videoExport, fiscal: fiscalService, upstream: upstreamLink, marking,
-      payments, devices: devicesSetup.manager, weighing: () => weighing, internalPaymentTypes: () => sales.payments.internalTypes(), log: (message, error) => console.error(message, error) });
+      payments, devices: devicesSetup.manager, weighing: () => weighing, internalPaymentTypes: () => sales.payments.internalTypes(), returns,
+      log: (message, error) => console.error(message, error) });
     const dispatcher = new Dispatcher(handlers, session);
     // Fold the WAL into the database while the lane is quiet (SalesStore.checkpointWhenIdle).
     const checkpointTimer = setInterval(() => { try { sales.checkpointWhenIdle(); } catch (e) { console.error('checkpoint failed', e); } }, 5_000);
@@ -160,7 +166,7 @@ export async function createApp(options: CreateAppOptions): Promise<PosAppIntern
     return {
       devices: devicesSetup,
       dispatcher, events, kiosk: identity.kiosk, dataDir: options.dataDir, sales, catalog: catalogStore,
-      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink, marking, payments: paymentsSetup },
+      services: { session, shift, sale, video: videoExport, posEvents, fiscal: fiscalService, upstream: upstreamLink, marking, payments: paymentsSetup, returns },
       newSession() {
         const s: Session = { id: randomUUID(), user: null, locked: false };
         sessions.add(s);

@@ -10,6 +10,7 @@ import type { EventPayload } from '../contract';
 import { itemScreen, totalScreen } from '../../drivers/display/layout';
 import type { PosEventStream } from '../services/pos-events/pos-event-stream';
 import { DeviceManager, type DeviceManagerOptions } from '../services/devices/device-manager';
+import { DEFAULT_DRAWER, DRAWER_SETTINGS_KEY, DrawerSettings, type RegisterDrawer } from '../services/devices/cash-drawer';
 import type { SalesStore } from '../store/sales-store';
 import type { Clock } from '../services/clock';
 
@@ -29,7 +30,7 @@ function demoLoadGrams(): number {
 }
 
 export async function setUpDevices(store: SalesStore, clock: Clock, config: DevicesConfig, events: EventBus, posEvents: PosEventStream,
-  tuning: DeviceManagerOptions = {}): Promise<DeviceSetup> {
+  tuning: DeviceManagerOptions = {}, fiscal: { registerDrawer?: () => RegisterDrawer | null } = {}): Promise<DeviceSetup> {
   let demo: DeviceSetup['demo'] = null;
   if (config === 'demo-emulators') {
     const scale = await MassakEmulator.start({ tcp: { host: '127.0.0.1', port: 0 }, initialGrams: demoLoadGrams() });
@@ -45,13 +46,18 @@ export async function setUpDevices(store: SalesStore, clock: Clock, config: Devi
     store.devices.save({ id: 'demo-printer', name: 'Принтер чеков ESC/POS (демо)', kind: 'printer', protocol: 'escpos', port: `tcp://${printer.address}`,
       role: 'receipt printer', enabled: true, options: {} }, at);
   }
-  const manager = new DeviceManager({ devices: store.devices, audit: store.audit, transaction: (fn) => store.transaction(fn), clock }, tuning);
+  const manager = new DeviceManager({
+    devices: store.devices, audit: store.audit, transaction: (fn) => store.transaction(fn), clock,
+    // Read at every kick: a drawer moved to the register's port needs no restart.
+    drawer: () => store.settings.get(DRAWER_SETTINGS_KEY, DrawerSettings, DEFAULT_DRAWER),
+    ...(fiscal.registerDrawer ? { registerDrawer: fiscal.registerDrawer } : {}),
+  }, tuning);
   manager.listen({
     onStatus: (devices) => events.emit('devices.changed', { devices }),
     onWeight: (weight) => events.emit('scale.weight', weight),
     onScan: (scan) => events.emit('scanner.scanned', scan),
   });
-  // A cash payment or a cash move is recorded first; the drawer then opens on the printer, if there is one.
+  // A cash payment or a cash move is recorded first; the drawer then opens where it is wired (printer or register).
   const unsubscribe = posEvents.subscribe((event) => {
     if (event.kind === 'drawer.opened' && (event.reason === 'payment' || event.reason === 'cashMove')) {
       void manager.kickForDocument(event.reason, event.cashier?.id ?? null);

@@ -14,7 +14,9 @@ import type { UpstreamLink } from './upstream-link';
 import type { CatalogRepository } from '../store/catalog-repository';
 import type { LaneInfo, LayoutConfig } from '../contract';
 import type { DeviceManager } from '../services/devices/device-manager';
-import { addWeighed, type WeighingSettings } from '../services/devices/weighed-sale';
+import { addWeighed, scanOrWeigh, type WeighingSettings } from '../services/devices/weighed-sale';
+import type { Returns } from './return-setup';
+import { returnHandlers } from './return-handlers';
 
 export interface Services {
   lane(): LaneInfo;
@@ -33,6 +35,8 @@ export interface Services {
   /** The lane's peripherals (scales, scanners, printer and drawer, customer display). */
   devices: DeviceManager;
   weighing(): WeighingSettings;
+  /** Returns against a sale: lookup, return receipts, closing (docs/returns.md). */
+  returns: Returns;
   /** Where background failures go (a reversal after a cancelled receipt, a settlement). */
   log(message: string, error: unknown): void;
 }
@@ -56,7 +60,7 @@ export function createHandlers(s: Services): Handlers {
     'receipt.open': (ctx) => s.sale.open(ctx.actor!),
     'receipt.list': () => ({ receipts: s.sale.list() }),
     'receipt.get': (_ctx, req) => s.sale.get(req.receiptId),
-    'receipt.scan': (ctx, req) => s.sale.scan(ctx, req.receiptId, req.code, req.source),
+    'receipt.scan': (ctx, req) => scanOrWeigh(ctx, { sale: s.sale, catalog: s.catalog, devices: s.devices, weighing: s.weighing }, req.receiptId, req.code, req.source),
     'receipt.addProduct': (ctx, req) => s.sale.addProduct(ctx, req.receiptId, req.productId, req.quantityMilli),
     'receipt.setQuantity': (ctx, req) => s.sale.setQuantity(ctx, req.receiptId, req.lineId, req.quantityMilli),
     'receipt.voidLine': (ctx, req) => s.sale.voidLine(ctx, req.receiptId, req.lineId),
@@ -92,8 +96,11 @@ export function createHandlers(s: Services): Handlers {
 
     'payment.terminals': () => ({ terminals: s.payments.terminalStatus() }),
     'payment.internalTypes': () => ({ types: s.internalPaymentTypes().filter((t) => t.enabled) }),
-    'payment.card': async (ctx, req) => ({ operation: await s.payments.startCardPayment(req.receiptId, req.amountKopecks, req.terminalId,
-      { ...(req.method ? { method: req.method } : {}), ...(req.cardType ? { cardType: req.cardType } : {}), actorId: ctx.actor!.id }) }),
+    'payment.card': async (ctx, req) => {
+      s.sale.assertSaleReceipt(req.receiptId);
+      return { operation: await s.payments.startCardPayment(req.receiptId, req.amountKopecks, req.terminalId,
+        { ...(req.method ? { method: req.method } : {}), ...(req.cardType ? { cardType: req.cardType } : {}), actorId: ctx.actor!.id }) };
+    },
     'payment.forReceipt': (_ctx, req) => ({ operations: s.payments.operationsFor(req.receiptId) }),
     'payment.cancel': async (ctx, req) => ({ operation: await s.payments.cancel(req.operationId, ctx.actor!.id) }),
     'payment.refund': async (ctx, req) => ({ operation: await s.payments.refund(req.operationId, req.amountKopecks, ctx.actor!.id) }),
@@ -124,7 +131,13 @@ export function createHandlers(s: Services): Handlers {
     'devices.test': (ctx, req) => s.devices.test(ctx.actor!, req.deviceId),
     'devices.status': () => ({ devices: s.devices.status() }),
     'scale.weight': () => s.devices.weight(),
+    'scale.controls': () => s.devices.scaleControls(),
+    'scale.zero': (ctx) => s.devices.commandScale(ctx.actor!, 'zero'),
+    'scale.tare': (ctx) => s.devices.commandScale(ctx.actor!, 'tare'),
+    'drawer.status': () => s.devices.drawerStatus(),
     'drawer.open': async (ctx) => { await s.devices.openDrawer(ctx.actor!, ctx.authorisedBy); return {}; },
     'receipt.addWeighed': (ctx, req) => addWeighed(ctx, { sale: s.sale, catalog: s.catalog, devices: s.devices, weighing: s.weighing }, req.receiptId, req.productId),
+
+    ...returnHandlers(s.returns),
   };
 }

@@ -38,7 +38,7 @@ export const ScaleLabelRules = z.array(z.object({
 export const DEFAULT_HOTKEYS: Record<string, string> = {
   search: 'F2', quantity: 'F3', park: 'F4', parkedList: 'F5', pay: 'F6', voidLine: 'Delete',
   journal: 'F9', shift: 'F10', lock: 'F12', close: 'Escape', increment: '+', decrement: '-',
-  up: 'ArrowUp', down: 'ArrowDown', payCashExact: 'Ctrl+Enter',
+  up: 'ArrowUp', down: 'ArrowDown', payCashExact: 'Ctrl+Enter', return: 'F11',
 };
 
 export function defaultLayout(quickKeys: LayoutConfig['quickKeys']): LayoutConfig {

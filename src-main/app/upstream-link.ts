@@ -10,7 +10,7 @@ import type { EventBus } from './event-bus';
 import type { UpstreamSettings } from './lane-settings';
 
 /** The POS events whose transaction wrote an outbox row (see docs/architecture.md). */
-const DOCUMENT_EVENTS = new Set(['receipt.closed', 'receipt.cancelled', 'shift.opened', 'shift.closed', 'cash.moved']);
+const DOCUMENT_EVENTS = new Set(['receipt.closed', 'receipt.cancelled', 'return.closed', 'shift.opened', 'shift.closed', 'cash.moved']);
 
 /** Where pulled catalog pages go: CatalogStore.pulls. */
 export interface CatalogPullTarget {

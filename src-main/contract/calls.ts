@@ -10,6 +10,9 @@ import { paymentCalls } from './payment-model';
 import { FiscalCorrectionRequest } from './fiscal-correction';
 import { BuyerContact } from './buyer-contact';
 import { deviceCalls } from './device-model';
+import { scaleControlCalls } from './scale-controls';
+import { drawerCalls } from './drawer-model';
+import { returnCalls } from './return-model';
 
 const Empty = z.object({}).strict();
 /** Scanner / keyboard input. Marking codes are long (up to ~150 chars with GS), so 256 is the cap. */
@@ -74,6 +77,10 @@ export const calls = {
   // Bank terminals, card operations, mixed payments (docs/payments.md).
   ...paymentCalls,
   ...deviceCalls,
+  ...scaleControlCalls,
+  ...drawerCalls,
+  // Returns against a sale (docs/returns.md).
+  ...returnCalls,
 
   // Marking codes (permissive mode): the violation journal for supervisors, rule switches for the administrator.
   'marking.journal': call('marking.journal', z.object({

@@ -37,7 +37,10 @@ const DeviceFields = z.object({
   name: z.string().trim().min(1).max(80),
   kind: DeviceKind,
   protocol: z.string().min(1).max(20),
-  /** A port spec: `/dev/ttyUSB0?baud=9600&frame=7E1`, `COM3`, `tcp://HOST:PORT` (HID-POS: `hid://VID:PID` or a hidraw path). */
+  /**
+   * A port spec: `/dev/ttyUSB0?baud=9600&frame=7E1`, `COM3`, `tcp://HOST:PORT`; a USB printer
+   * `usb:VVVV:PPPP[:SERIAL]`; HID-POS: `hid://VID:PID` or a hidraw path.
+   */
   port: z.string().trim().min(1).max(200),
   role: z.string().max(80),
   enabled: z.boolean(),
@@ -47,11 +50,25 @@ const DeviceFields = z.object({
 const protocolFits = (d: { kind: DeviceKind; protocol: string }) => DEVICE_PROTOCOLS[d.kind].includes(d.protocol);
 const PROTOCOL_MESSAGE = { message: 'this protocol does not belong to this kind of device', path: ['protocol'] };
 
-export const DeviceConfig = DeviceFields.refine(protocolFits, PROTOCOL_MESSAGE);
+/** Hex vendor and product ids as lsusb prints them; the same pattern drivers/transport/port-spec.ts parses. */
+const USB_PORT = /^usb:[0-9a-f]{4}:[0-9a-f]{4}(?::[^\s?]+)?$/i;
+/** Which kinds have a USB transport (a printer-class or vendor-class bulk pipe); others connect as serial ports. */
+const USB_KINDS: readonly DeviceKind[] = ['printer'];
+
+function checkUsbPort(d: { kind: DeviceKind; port: string }, ctx: z.RefinementCtx): void {
+  if (!/^usb:/i.test(d.port)) return;
+  if (!USB_PORT.test(d.port)) {
+    ctx.addIssue({ code: 'custom', path: ['port'], message: 'a USB port is usb:VVVV:PPPP or usb:VVVV:PPPP:SERIAL (hex vendor and product ids, as lsusb shows them)' });
+  } else if (!USB_KINDS.includes(d.kind)) {
+    ctx.addIssue({ code: 'custom', path: ['port'], message: 'only a receipt printer connects by usb:…; connect this device by its serial port (/dev/ttyACM0, COM3)' });
+  }
+}
+
+export const DeviceConfig = DeviceFields.refine(protocolFits, PROTOCOL_MESSAGE).superRefine(checkUsbPort);
 export type DeviceConfig = z.infer<typeof DeviceConfig>;
 
 /** What the settings screen sends: no id adds a device. */
-export const DeviceDraft = DeviceFields.extend({ id: Id.optional() }).refine(protocolFits, PROTOCOL_MESSAGE);
+export const DeviceDraft = DeviceFields.extend({ id: Id.optional() }).refine(protocolFits, PROTOCOL_MESSAGE).superRefine(checkUsbPort);
 export type DeviceDraft = z.input<typeof DeviceDraft>;
 
 /**

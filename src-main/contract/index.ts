@@ -6,3 +6,6 @@ export * from './events';
 export * from './wire';
 export * from './payment-model';
 export * from './device-model';
+export * from './scale-controls';
+export * from './drawer-model';
+export * from './return-model';

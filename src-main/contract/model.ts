@@ -114,6 +114,8 @@ export type Receipt = z.infer<typeof Receipt>;
 export const ReceiptSummary = z.object({
   id: Id,
   status: ReceiptStatus,
+  /** A sale, or a return against a sale (docs/returns.md); absent means a sale. */
+  kind: z.enum(['sale', 'return']).optional(),
   openedAt: IsoTime,
   totalKopecks: NonNegativeKopecks,
   lineCount: z.number().int(),
@@ -196,7 +198,12 @@ export const ShiftSummary = z.object({
   cashSalesKopecks: NonNegativeKopecks,
   cashInKopecks: NonNegativeKopecks,
   cashOutKopecks: NonNegativeKopecks,
-  /** Cash that should be in the drawer: cash sales + cash in − cash out. */
+  /** Returns closed in the shift (docs/returns.md); absent in summaries from before returns. */
+  returnsCount: z.number().int().optional(),
+  returnsTotalKopecks: NonNegativeKopecks.optional(),
+  /** Cash paid out for returns. */
+  cashRefundsKopecks: NonNegativeKopecks.optional(),
+  /** Cash that should be in the drawer: cash sales + cash in − cash out − cash refunds. */
   cashInDrawerKopecks: Kopecks,
   openReceipts: z.number().int(),
 });

@@ -9,6 +9,8 @@ export const PERMISSIONS = [
   'catalog.manage',       // import catalog, edit configuration
   'fiscal.reports',       // X and Z reports, releasing a fiscal job parked for a person
   'marking.journal',      // the marking-code violation journal: view, filter, export
+  'sale.return',          // start a return against a sale (cashier needs a supervisor override)
+  'sale.refundCardInCash', // pay a return's card part in cash when the terminal cannot refund it
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -5,8 +5,8 @@ import type { Permission, Role } from '../contract';
 const CASHIER: readonly Permission[] = ['sale.sell', 'shift.manage', 'cash.move', 'journal.view'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  // Voiding a line or cancelling a receipt is the classic till fraud, so a cashier needs a
-  // supervisor's override for both.
+  // Voiding a line, cancelling a receipt and taking goods back for money are the classic till frauds,
+  // so a cashier needs a supervisor's override for each (a return, and paying its card part in cash).
   cashier: Object.freeze([...CASHIER]),
   // A supervisor runs the floor but does not change the catalog or configuration.
   supervisor: Object.freeze(PERMISSIONS.filter((p) => p !== 'catalog.manage')),

@@ -4,10 +4,12 @@
 // append() runs inside the caller's transaction (the action and its record land together) and reads
 // the last hash in that same transaction, so two writers can never fork the chain: the second one
 // either waits for the write lock (IMMEDIATE) or fails with SQLITE_BUSY_SNAPSHOT, never links to a
-// stale hash.
+// stale hash. Each record is also an outbox row (audit.record, docs/upstream.md), in the same
+// transaction, so the head office receives the chain as the lane wrote it.
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { newId } from './ids';
+import { Outbox } from './outbox';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -65,8 +67,10 @@ export class AuditLog {
   private readonly allStmt: Statement<[], AuditRecord>;
   private readonly sequenceStmt: Statement<[], { seq: number }>;
   private readonly appendInTransaction: (entry: AuditEntry) => void;
+  private readonly outbox: Outbox;
 
   constructor(private readonly db: Database) {
+    this.outbox = new Outbox(db);
     this.lastStmt = db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (id, at, actor_id, authorised_by, action, subject_id, details, prev_hash, hash)
@@ -80,7 +84,12 @@ export class AuditLog {
       const details = JSON.parse(detailsJson) as Record<string, unknown>;
       const prevHash = this.lastStmt.get()?.hash ?? GENESIS_HASH;
       const hash = auditHash(prevHash, { ...entry, id, details });
-      this.insertStmt.run(id, entry.at, entry.actorId, entry.authorisedBy, entry.action, entry.subjectId, detailsJson, prevHash, hash);
+      const seq = Number(this.insertStmt.run(id, entry.at, entry.actorId, entry.authorisedBy, entry.action, entry.subjectId, detailsJson, prevHash, hash).lastInsertRowid);
+      // The record as the audit.record document: written around detailsJson, not serialised again (a scan pays for this).
+      const payloadJson = `{"seq":${seq},"id":${JSON.stringify(id)},"at":${JSON.stringify(entry.at)},"actorId":${JSON.stringify(entry.actorId ?? null)},`
+        + `"authorisedBy":${JSON.stringify(entry.authorisedBy ?? null)},"action":${JSON.stringify(entry.action)},"subjectId":${JSON.stringify(entry.subjectId ?? null)},`
+        + `"details":${detailsJson},"prevHash":"${prevHash}","hash":"${hash}"}`;
+      this.outbox.addJson({ type: 'audit.record', aggregateId: id, payloadJson, at: entry.at });
     };
   }
 

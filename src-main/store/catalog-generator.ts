@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import { gtinCheckDigit } from '../domain/barcode';
 import type { MarkingGroup, Unit, VatRate } from '../contract/model';
+import { seededRandom } from '../../drivers/emulator-support/seeded-random';
 
 export const CATALOG_CSV_HEADER = 'id;name;price;vat;unit;barcodes;plu;marking;age_limit;weighed';
 
@@ -144,25 +145,13 @@ const WEIGHED_SHARE = 0.03;
 const FIRST_GENERATED_PLU = 1000;
 const MAX_PLU = 99_999; // five digits: what in-store scale labels can carry
 
-/** mulberry32: small, fast, good enough for test data, and the same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The generated products, one at a time (so a million never sit in memory). Product n (1-based)
  * gets barcode 46 + (n × 7919 mod 10¹⁰) + check digit: 7919 is coprime with 10¹⁰, so barcodes are
  * unique for up to 10¹⁰ products; every tenth product gets a second barcode with prefix 48.
  */
 export function* generatedProducts(count: number, seed = 1): Generator<GeneratedProduct> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let nextPlu = FIRST_GENERATED_PLU;
   for (let n = 1; n <= count; n++) {

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 
-// 'receipt': a receipt given explicitly (the fiscal gateway's jobs, payload { request: ReceiptRequest }); the
-// lane's sales.sqlite does not allow it (its CHECK), the gateway's per-register journal does.
+// 'receipt': a receipt given explicitly (payload { request: ReceiptRequest }): the fiscal gateway's jobs, and
+// on the lane (sales migration 8) a return's, with 1054 = 2 (docs/returns.md).
 // 'correction': a correction receipt a supervisor asks for (payload { request: CorrectionRequest }); the lane
 // allows it from sales migration 6, the gateway's journal does not.
 export type FiscalJobKind = 'sale' | 'receipt' | 'open_shift' | 'close_shift' | 'x_report' | 'cash_in' | 'cash_out' | 'correction';

@@ -26,6 +26,34 @@ export interface OutboxRow {
   state: 'pending' | 'sent' | 'parked';
 }
 
+/**
+ * A due row as the relay sends it: the payload is the JSON text as stored (its UTF-8 bytes), so that
+ * it can go into a request body without being parsed and serialised again.
+ */
+export interface OutboxDocument {
+  seq: number;
+  id: string;
+  type: string;
+  aggregateId: string;
+  createdAt: string;
+  attempts: number;
+  payloadJson: Buffer;
+}
+
+interface OutboxDocumentRecord {
+  seq: number;
+  id: string;
+  type: string;
+  aggregate_id: string;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  payload_json: Buffer;
+}
+
+/** What a document adds to a request body besides its payload and strings: the envelope's keys, punctuation, a 16-digit seq. */
+const ENVELOPE_BYTES = 96;
+
 interface OutboxRecord {
   seq: number;
   id: string;
@@ -41,9 +69,18 @@ interface OutboxRecord {
 
 function toRow(r: OutboxRecord): OutboxRow {
   return {
-    seq: r.seq, id: r.id, type: r.type, aggregateId: r.aggregate_id, payload: JSON.parse(r.payload) as unknown,
+    seq: r.seq, id: r.id, type: r.type, aggregateId: r.aggregate_id, payload: storedPayload(r.payload),
     createdAt: r.created_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, state: r.state,
   };
+}
+
+/** The stored JSON parsed; a damaged text (the relay parks such a row) is given as it is, so the operator's list still shows it. */
+function storedPayload(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 const PARKED_RECOUNT_MS = 5000;
@@ -51,6 +88,7 @@ const PARKED_RECOUNT_MS = 5000;
 export class Outbox {
   private readonly insertStmt: Statement<[string, string, string, string, string]>;
   private readonly pendingStmt: Statement<[number], OutboxRecord>;
+  private readonly pendingDocumentsStmt: Statement<[number], OutboxDocumentRecord>;
   private readonly parkedStmt: Statement<[number], OutboxRecord>;
   private readonly sentStmt: Statement<[string]>;
   private readonly failedStmt: Statement<{ id: string; error: string; next: string; max: number }>;
@@ -65,6 +103,9 @@ export class Outbox {
     this.insertStmt = db.prepare(
       `INSERT INTO outbox (id, type, aggregate_id, payload, created_at, state) VALUES (?, ?, ?, ?, ?, 'pending')`);
     this.pendingStmt = db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`);
+    this.pendingDocumentsStmt = db.prepare(
+      `SELECT seq, id, type, aggregate_id, created_at, attempts, next_attempt_at, CAST(payload AS BLOB) AS payload_json
+         FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`);
     this.parkedStmt = db.prepare(`SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq LIMIT ?`);
     this.sentStmt = db.prepare(`UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL WHERE id = ? AND state <> 'sent'`);
     this.failedStmt = db.prepare(
@@ -83,8 +124,13 @@ export class Outbox {
 
   /** Writes one pending row and returns its id (UUIDv7). Call inside the transaction of the change. */
   add(entry: OutboxEntry): string {
+    return this.addJson({ type: entry.type, aggregateId: entry.aggregateId, payloadJson: JSON.stringify(entry.payload ?? null), at: entry.at });
+  }
+
+  /** add() for a payload the caller already holds as JSON text (one JSON value), stored as it is. */
+  addJson(entry: { type: string; aggregateId: string; payloadJson: string; at: string }): string {
     const id = newId();
-    this.insertStmt.run(id, entry.type, entry.aggregateId, JSON.stringify(entry.payload ?? null), entry.at);
+    this.insertStmt.run(id, entry.type, entry.aggregateId, entry.payloadJson, entry.at);
     return id;
   }
 
@@ -98,6 +144,23 @@ export class Outbox {
     for (const r of this.pendingStmt.iterate(Math.max(0, Math.floor(limit)))) {
       if (r.next_attempt_at !== null && r.next_attempt_at > nowIso) break;
       rows.push(toRow(r));
+    }
+    return rows;
+  }
+
+  /**
+   * The same rows as due(), for sending: each payload as its stored JSON bytes (never parsed here), and
+   * no more rows than fit in maxBytes of request body (at least one, however large: the head office
+   * answers 413 for it and the relay parks it). Rows past the budget are not read.
+   */
+  dueToSend(limit: number, nowIso: string, maxBytes: number): OutboxDocument[] {
+    const rows: OutboxDocument[] = [];
+    let bytes = 0;
+    for (const r of this.pendingDocumentsStmt.iterate(Math.max(0, Math.floor(limit)))) {
+      if (r.next_attempt_at !== null && r.next_attempt_at > nowIso) break;
+      bytes += r.payload_json.length + r.id.length + r.type.length + r.aggregate_id.length + r.created_at.length + ENVELOPE_BYTES;
+      if (bytes > maxBytes && rows.length > 0) break;
+      rows.push({ seq: r.seq, id: r.id, type: r.type, aggregateId: r.aggregate_id, createdAt: r.created_at, attempts: r.attempts, payloadJson: r.payload_json });
     }
     return rows;
   }

@@ -2,10 +2,14 @@
 // terminal hears of it, with the state the terminal (or recovery, or a supervisor) gave it; the terminal
 // configuration and internal payment types; and the stored settlement reports. Each call here is one
 // committed write, so that a crash leaves the journal exactly as far as the last thing that happened.
+// An operation that reaches its outcome (approved or declined) is also a payment.operation outbox row,
+// written with the outcome.
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   ApprovedCardFields, CardOperation, CardOperationState, InternalPaymentType, PaymentTerminalConfig, TerminalRouting, TerminalSettlement,
 } from '../contract/payment-model';
+import { Outbox } from './outbox';
+import { paymentOperationDocument } from './payment-operation-document';
 
 export type CardOperationKind = CardOperation['kind'];
 
@@ -28,6 +32,8 @@ interface TypeRow { id: string; name: string; ffd_kind: InternalPaymentType['ffd
 interface SettlementRow { id: string; terminal_id: string; shift_id: string | null; at: string; ok: number; message: string; slip: string }
 
 const UNRESOLVED = `('journalled','sent','unknown')`;
+/** States an operation ends in: its document goes upstream when it first reaches one. */
+const FINAL_STATES: ReadonlySet<CardOperationState> = new Set(['approved', 'declined', 'cancelled']);
 /** Refunds that count against the purchase: done, or possibly done. */
 const REFUND_COUNTS = `('journalled','sent','unknown','needs_supervisor','approved')`;
 
@@ -58,7 +64,11 @@ export class PaymentJournal {
     lastSettlementOk: Statement<[string], { at: string }>;
   };
 
+  private readonly outbox: Outbox;
+  private readonly recordOutcomeAtomically: (id: string, o: Parameters<PaymentJournal['recordOutcome']>[1]) => void;
+
   constructor(private readonly db: Database) {
+    this.outbox = new Outbox(db);
     this.s = {
       insert: db.prepare(`INSERT INTO payment_operations (id, receipt_id, terminal_id, kind, amount_kopecks, state, reference, original_id, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, 'journalled', ?, ?, ?, ?)`),
@@ -96,6 +106,14 @@ export class PaymentJournal {
       settlements: db.prepare('SELECT * FROM terminal_settlements WHERE shift_id = ? ORDER BY at, rowid'),
       lastSettlementOk: db.prepare('SELECT at FROM terminal_settlements WHERE terminal_id = ? AND ok = 1 ORDER BY at DESC LIMIT 1'),
     };
+    this.recordOutcomeAtomically = db.transaction((id: string, o: Parameters<PaymentJournal['recordOutcome']>[1]) => {
+      const before = this.s.byId.get(id);
+      this.s.outcome.run(o.state, o.approved ? JSON.stringify(o.approved) : null, o.slip ? o.slip.join('\n') : null,
+        o.outcome ? JSON.stringify(o.outcome) : null, o.resolution === undefined ? null : JSON.stringify(o.resolution), o.at, id);
+      if (!before || FINAL_STATES.has(before.state) || (o.state !== 'approved' && o.state !== 'declined')) return;
+      const op = { ...toOperation(this.s.byId.get(id)!), state: o.state };
+      this.outbox.add({ type: 'payment.operation', aggregateId: id, payload: paymentOperationDocument(op, o.at), at: o.at });
+    });
   }
 
   /** Runs fn in one IMMEDIATE transaction (with an audit record on the same connection, say). */
@@ -117,11 +135,14 @@ export class PaymentJournal {
     return this.s.setState.run('sent', at, id, 'journalled').changes === 1;
   }
 
-  /** What the terminal (or recovery) said. Approved fields and slip are kept when given. */
+  /**
+   * What the terminal (or recovery, or a supervisor) said. Approved fields and slip are kept when given.
+   * The first approved or declined outcome also writes the operation's payment.operation outbox row, in
+   * the same transaction (the caller's, or its own).
+   */
   recordOutcome(id: string, o: { state: CardOperationState; approved?: ApprovedCardFields | null; slip?: string[] | null;
     outcome?: { code: string; message: string } | null; resolution?: unknown; at: string }): void {
-    this.s.outcome.run(o.state, o.approved ? JSON.stringify(o.approved) : null, o.slip ? o.slip.join('\n') : null,
-      o.outcome ? JSON.stringify(o.outcome) : null, o.resolution === undefined ? null : JSON.stringify(o.resolution), o.at, id);
+    this.recordOutcomeAtomically(id, o);
   }
 
   /** A cancel was approved: the purchase it undid is cancelled. */

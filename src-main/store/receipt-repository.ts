@@ -3,7 +3,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Receipt, ReceiptLine, ReceiptStatus, ReceiptSummary, ReceiptTotals } from '../contract';
 
-interface ReceiptRow { id: string; shift_id: string; cashier_id: string; status: ReceiptStatus; opened_at: string; total_kopecks: number }
+interface ReceiptRow { id: string; shift_id: string; cashier_id: string; status: ReceiptStatus; opened_at: string; total_kopecks: number; kind: ReceiptKind }
+
+/** A sale, or a return against a sale (docs/returns.md): both are receipts, one on screen at a time. */
+export type ReceiptKind = 'sale' | 'return';
 
 export interface ReceiptHeader {
   id: string;
@@ -11,12 +14,14 @@ export interface ReceiptHeader {
   cashierId: string;
   status: ReceiptStatus;
   openedAt: string;
+  /** Absent on insert means a sale. */
+  kind?: ReceiptKind;
 }
 
 export class ReceiptRepository {
   private readonly headerStmt: Statement<[string], ReceiptRow>;
   private readonly linesStmt: Statement<[string], { line: string }>;
-  private readonly insertStmt: Statement<[string, string, string, string, string, string]>;
+  private readonly insertStmt: Statement<[string, string, string, string, string, string, ReceiptKind]>;
   private readonly statusStmt: Statement<[string, string, string]>;
   private readonly totalStmt: Statement<[number, string, string]>;
   private readonly insertLineStmt: Statement<[{ id: string; receipt: string; line: string }]>;
@@ -28,7 +33,7 @@ export class ReceiptRepository {
     this.headerStmt = db.prepare('SELECT * FROM receipts WHERE id = ?');
     this.linesStmt = db.prepare('SELECT line FROM receipt_lines WHERE receipt_id = ? ORDER BY position');
     this.insertStmt = db.prepare(
-      'INSERT INTO receipts (id, shift_id, cashier_id, status, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+      'INSERT INTO receipts (id, shift_id, cashier_id, status, opened_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.statusStmt = db.prepare('UPDATE receipts SET status = ?, updated_at = ? WHERE id = ?');
     this.totalStmt = db.prepare('UPDATE receipts SET total_kopecks = ?, updated_at = ? WHERE id = ?');
     this.insertLineStmt = db.prepare(
@@ -52,7 +57,7 @@ export class ReceiptRepository {
   }
 
   insert(header: ReceiptHeader, atIso: string): void {
-    this.insertStmt.run(header.id, header.shiftId, header.cashierId, header.status, header.openedAt, atIso);
+    this.insertStmt.run(header.id, header.shiftId, header.cashierId, header.status, header.openedAt, atIso, header.kind ?? 'sale');
   }
 
   setStatus(id: string, status: ReceiptStatus, atIso: string): void {
@@ -74,25 +79,26 @@ export class ReceiptRepository {
   /** Open and parked receipts, oldest first. */
   active(): ReceiptSummary[] {
     return this.activeStmt.all().map((r) => ({
-      id: r.id, status: r.status, openedAt: r.opened_at, totalKopecks: r.total_kopecks,
+      id: r.id, status: r.status, kind: r.kind, openedAt: r.opened_at, totalKopecks: r.total_kopecks,
       lineCount: r.line_count, firstLineName: r.first_line,
     }));
   }
 
-  /** The receipt on the screen, if any: at most one is 'open', the rest are parked. */
   /**
    * The open or parked receipt holding this marking code on an active line, or null: one physical item
-   * (one code) cannot be on two receipts of the lane at once.
+   * (one code) cannot be on two receipts of the lane at once. Found through the line's indexed
+   * marking_code column (sales migration 7), so it costs the same however many receipts the lane keeps.
    */
   holderOfMarkingCode(code: string): string | null {
     this.holderStmt ??= this.db.prepare(`SELECT r.id FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id
-      WHERE r.status IN ('open','parked') AND json_extract(l.line, '$.markingCode') = ? AND json_extract(l.line, '$.voided') = 0 LIMIT 1`);
+      WHERE l.marking_code = ? AND r.status IN ('open','parked') AND json_extract(l.line, '$.voided') = 0 LIMIT 1`);
     const row = this.holderStmt.get(code) as { id: string } | undefined;
     return row?.id ?? null;
   }
 
   private holderStmt: Statement | null = null;
 
+  /** The receipt on the screen, if any: at most one is 'open', the rest are parked. */
   currentOpen(): ReceiptHeader | null {
     const row = this.currentOpenStmt.get();
     return row ? toHeader(row) : null;
@@ -104,5 +110,5 @@ export class ReceiptRepository {
 }
 
 function toHeader(row: ReceiptRow): ReceiptHeader {
-  return { id: row.id, shiftId: row.shift_id, cashierId: row.cashier_id, status: row.status, openedAt: row.opened_at };
+  return { id: row.id, shiftId: row.shift_id, cashierId: row.cashier_id, status: row.status, openedAt: row.opened_at, kind: row.kind };
 }

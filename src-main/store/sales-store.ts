@@ -14,6 +14,8 @@ import { FiscalJournal } from './fiscal-journal';
 import { MarkingJournal } from './marking-journal';
 import { PaymentJournal } from './payment-journal';
 import { DeviceConfigRepository } from './device-config';
+import { ReturnRepository } from './return-repository';
+import { SaleFinder } from './sale-finder';
 
 export class SalesStore {
   readonly users: UserRepository;
@@ -28,6 +30,8 @@ export class SalesStore {
   readonly marking: MarkingJournal;
   readonly payments: PaymentJournal;
   readonly devices: DeviceConfigRepository;
+  readonly returns: ReturnRepository;
+  readonly saleFinder: SaleFinder;
 
   private constructor(private readonly db: Database) {
     this.users = new UserRepository(db);
@@ -42,6 +46,8 @@ export class SalesStore {
     this.marking = new MarkingJournal(db);
     this.payments = new PaymentJournal(db);
     this.devices = new DeviceConfigRepository(db);
+    this.returns = new ReturnRepository(db);
+    this.saleFinder = new SaleFinder(db);
   }
 
   private lastWriteAtMs = 0;

@@ -11,6 +11,10 @@ export interface ShiftTotals {
   cashInKopecks: number;
   cashOutKopecks: number;
   openReceipts: number;
+  /** Returns closed in the shift, their total, and the cash paid out for them (docs/returns.md). */
+  returnsCount: number;
+  returnsTotalKopecks: number;
+  cashRefundsKopecks: number;
 }
 
 export class ShiftRepository {
@@ -22,6 +26,7 @@ export class ShiftRepository {
   private readonly salesStmt: Statement<[string], { n: number; total: number; cash: number }>;
   private readonly movesStmt: Statement<[string], { cash_in: number; cash_out: number }>;
   private readonly openReceiptsStmt: Statement<[string], { n: number }>;
+  private readonly returnsStmt: Statement<[string], { n: number; total: number; cash: number }>;
 
   constructor(db: Database) {
     this.currentStmt = db.prepare('SELECT * FROM shifts WHERE closed_at IS NULL');
@@ -38,6 +43,8 @@ export class ShiftRepository {
       FROM cash_moves WHERE shift_id = ?`);
     this.openReceiptsStmt = db.prepare(
       "SELECT count(*) AS n FROM receipts WHERE shift_id = ? AND status IN ('open','parked') AND total_kopecks > 0");
+    this.returnsStmt = db.prepare(
+      'SELECT count(*) AS n, coalesce(sum(total_kopecks), 0) AS total, coalesce(sum(cash_kopecks), 0) AS cash FROM sale_returns WHERE shift_id = ?');
   }
 
   current(): Shift | null {
@@ -65,6 +72,7 @@ export class ShiftRepository {
   totals(shiftId: string): ShiftTotals {
     const sales = this.salesStmt.get(shiftId)!;
     const moves = this.movesStmt.get(shiftId)!;
+    const returns = this.returnsStmt.get(shiftId)!;
     return {
       salesCount: sales.n,
       salesTotalKopecks: sales.total,
@@ -72,6 +80,9 @@ export class ShiftRepository {
       cashInKopecks: moves.cash_in,
       cashOutKopecks: moves.cash_out,
       openReceipts: this.openReceiptsStmt.get(shiftId)!.n,
+      returnsCount: returns.n,
+      returnsTotalKopecks: returns.total,
+      cashRefundsKopecks: returns.cash,
     };
   }
 }

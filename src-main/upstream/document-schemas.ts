@@ -82,15 +82,18 @@ const PaymentOperation = z.object({
   id: Id,
   /** The receipt being paid; null for terminal operations of no receipt (settlement). */
   receiptId: Id.nullable(),
+  /** The purchase a cancel or refund undoes; null for a purchase. */
+  originalId: Id.nullable(),
   kind: z.enum(['purchase', 'refund', 'cancel', 'settlement']),
   method: z.enum(['card', 'sbp']),
   amountKopecks: NonNegativeKopecks,
   outcome: z.enum(['approved', 'declined', 'unknown']),
   rrn: z.string().max(32).nullable(),
   authCode: z.string().max(16).nullable(),
-  terminalId: z.string().max(32).nullable(),
-  /** Never the full PAN: the terminal's masked form only. */
-  cardMasked: z.string().regex(/^[0-9*Xx ]{4,23}$/).nullable(),
+  /** The lane's payment terminal (its configured id). */
+  terminalId: Id.nullable(),
+  /** Never the full PAN: the terminal's masked form only (at least one mask character). */
+  cardMasked: z.string().regex(/^(?=.*[*Xx])[0-9*Xx ]{4,23}$/, 'a masked card number').nullable(),
   declineCode: z.string().max(32).nullable(),
   at: Time,
 }).strict();

@@ -34,15 +34,6 @@ export class UpstreamError extends Error {
   }
 }
 
-export interface DocumentOut {
-  id: string;
-  seq: number;
-  type: string;
-  aggregateId: string;
-  createdAt: string;
-  payload: unknown;
-}
-
 export const IngestReply = z.object({
   accepted: z.array(z.string()),
   duplicates: z.array(z.string()),
@@ -79,23 +70,27 @@ export class HqClient {
     this.timeoutMs = config.requestTimeoutMs ?? 30_000;
   }
 
-  /** backlog and parked: the lane's outbox counts, shown on the head office's lane list and admin page. */
-  async postDocuments(documents: readonly DocumentOut[], counts: { backlog: number; parked: number }, signal?: AbortSignal): Promise<IngestReply> {
-    const body = await this.request('POST', '/v1/lanes/me/documents', { documents },
+  /**
+   * Posts a batch: `body` is `{"documents":[…]}` as ingestBody() builds it. backlog and parked: the
+   * lane's outbox counts, shown on the head office's lane list and admin page.
+   */
+  async postDocuments(body: Uint8Array<ArrayBuffer>, counts: { backlog: number; parked: number }, signal?: AbortSignal): Promise<IngestReply> {
+    const answer = await this.request('POST', '/v1/lanes/me/documents', body,
       { 'x-outbox-backlog': String(counts.backlog), 'x-outbox-parked': String(counts.parked) }, signal);
-    return parse(IngestReply, body, 'ingest reply');
+    return parse(IngestReply, answer, 'ingest reply');
   }
 
   async catalogPage(after: string, limit: number, signal?: AbortSignal): Promise<CatalogPage> {
-    const body = await this.request('GET', `/v1/stores/me/catalog?after=${encodeURIComponent(after)}&limit=${limit}`, undefined, {}, signal);
-    return parse(CatalogPage, body, 'catalog page');
+    const answer = await this.request('GET', `/v1/stores/me/catalog?after=${encodeURIComponent(after)}&limit=${limit}`, undefined, {}, signal);
+    return parse(CatalogPage, answer, 'catalog page');
   }
 
   async laneStatus(signal?: AbortSignal): Promise<LaneStatusReply> {
     return parse(LaneStatusReply, await this.request('GET', '/v1/lanes/me/status', undefined, {}, signal), 'lane status');
   }
 
-  private async request(method: string, path: string, json: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
+  /** body: JSON as bytes (fetch re-checks and re-encodes a string body, ~1 ms a batch). */
+  private async request(method: string, path: string, body: Uint8Array<ArrayBuffer> | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     let text: string;
@@ -105,26 +100,27 @@ export class HqClient {
         headers: {
           authorization: `Bearer ${this.config.token}`,
           accept: 'application/json',
-          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
-        // As bytes: a string body is checked for lone surrogates and re-encoded by fetch, ~1 ms a batch.
-        ...(json === undefined ? {} : { body: Buffer.from(JSON.stringify(json), 'utf8') }),
+        ...(body === undefined ? {} : { body }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       text = await response.text();
     } catch (error) {
+      // Our own time limit, not the caller's abort: the relay sends less next time (a slow link).
+      if (timeout.aborted && !signal?.aborted) throw new UpstreamError('link', 'upstream.timeout', `the head office did not answer within ${this.timeoutMs} ms`);
       const cause = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
       throw new UpstreamError('link', 'upstream.unreachable', `the head office did not answer (${cause})`);
     }
-    let body: unknown;
+    let answer: unknown;
     try {
-      body = JSON.parse(text) as unknown;
+      answer = JSON.parse(text) as unknown;
     } catch {
       throw new UpstreamError('link', 'upstream.garbled', `the head office answered ${response.status} with a body that is not JSON`, response.status);
     }
-    if (response.ok) return body;
-    const err = ErrorBody.safeParse(body);
+    if (response.ok) return answer;
+    const err = ErrorBody.safeParse(answer);
     const code = err.success ? err.data.error.code : `http.${response.status}`;
     const message = err.success ? err.data.error.message : `the head office answered ${response.status}`;
     const details = err.success ? err.data.error.details : undefined;

@@ -4,19 +4,31 @@
 // Two kinds of failure, two kinds of waiting:
 // - The link (no answer, a cut or garbled answer, 502/503/504, a refused token) says nothing about
 //   the rows: the relay waits with exponential backoff and full jitter and touches no row. A lane
-//   offline for a week must catch up by itself, so an outage never parks anything.
+//   offline for a week must catch up by itself, so an outage never parks anything. A request that
+//   ran out of time is also sent as half as many rows next time (a slow link).
 // - A refusal that names rows (a conflict, a schema error, a single row too large) parks exactly
 //   those rows at once with the reason; a 500 or a 400 counts an attempt against the first row of the
 //   batch (outbox.markFailed with a retry time) and parks it after maxAttempts. Parked rows are never
 //   dropped: they wait for the operator (Outbox.retry).
 // Nothing is marked sent unless the answer accounts for every row of the batch.
+//
+// A row's payload goes out as the JSON text the outbox stored (ingest-body.ts), after it was parsed
+// and checked against its schema once; it is not serialised again.
+import { isUtf8 } from 'node:buffer';
 import { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { documentPayloadProblem } from './document-schemas';
-import { HqClient, invalidDocuments, UpstreamError, type DocumentOut, type HqLinkConfig, type IngestReply } from './hq-client';
+import { HqClient, invalidDocuments, UpstreamError, type HqLinkConfig, type IngestReply } from './hq-client';
+import { ingestBody, type IngestDocument } from './ingest-body';
+
+/** A due outbox row as the relay sends it: the payload is its stored JSON text. */
+export interface RelayRow extends IngestDocument {
+  attempts: number;
+}
 
 /** The part of store/outbox.ts the relay uses. */
 export interface RelayOutbox {
-  due(limit: number, nowIso: string): { seq: number; id: string; type: string; aggregateId: string; payload: unknown; createdAt: string; attempts: number }[];
+  /** Due rows in order, at most `limit` and (beyond the first) at most `maxBytes` of request body. */
+  dueToSend(limit: number, nowIso: string, maxBytes: number): RelayRow[];
   markSent(ids: readonly string[]): void;
   markFailed(id: string, error: string, nextAttemptAtIso: string, maxAttempts: number): void;
   counts(): { pending: number; parked: number };
@@ -44,8 +56,10 @@ export interface RelayStatus {
 
 export interface OutboxRelayOptions extends HqLinkConfig {
   outbox: RelayOutbox;
-  /** Rows per request; default 200. */
+  /** Rows per request; default DEFAULT_BATCH_SIZE. */
   batchSize?: number;
+  /** Request body size a batch stays under (the head office refuses more with 413); default 4 MiB. */
+  maxBatchBytes?: number;
   /** Failed attempts after which a row is parked; default 10. */
   maxAttempts?: number;
   /** How often to look for due rows when nothing kicks the relay; default 15 s. */
@@ -65,6 +79,18 @@ export interface OutboxRelayOptions extends HqLinkConfig {
 /** During a drain, status notifications and outbox counts at most this often. */
 const STATUS_EVERY_MS = 500;
 
+/**
+ * Rows per request: the head office's limit. A batch's fixed costs (the request, the head office's
+ * transaction and its commit, markSent's commit here) are paid once per thousand documents.
+ */
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** The head office's default body limit (hq/src/http.ts DEFAULT_MAX_BODY_BYTES). */
+const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Validated ids are remembered for resends; past this many (rows never answered for) the memory starts over. */
+const MAX_REMEMBERED_VALID = 20_000;
+
 export interface RelayPassResult {
   sent: number;
   parked: number;
@@ -75,6 +101,7 @@ export class OutboxRelay {
   private readonly client: HqClient;
   private readonly outbox: RelayOutbox;
   private readonly batchSize: number;
+  private readonly maxBatchBytes: number;
   private readonly maxAttempts: number;
   private readonly intervalMs: number;
   private readonly backoff: BackoffPolicy;
@@ -89,17 +116,26 @@ export class OutboxRelay {
   private abort = new AbortController();
   /** Consecutive link failures, for the backoff. */
   private linkFailures = 0;
-  /** Lowered after a 413, back to batchSize after a success. */
+  /**
+   * Halved after a 413 or a request that timed out (a slow link must still get a batch through in
+   * requestTimeoutMs); doubled after each success, up to batchSize.
+   */
   private currentBatch: number;
   private lastEmitMs = 0;
   private counted: { pending: number; parked: number; atMs: number } | null = null;
   private state: Omit<RelayStatus, 'backlog' | 'parked' | 'sending'> = { link: 'unknown', lastError: null, lastSentAt: null, retryAt: null };
+  /**
+   * Ids of rows whose payload matched its schema and that are not answered for yet: a resend (the
+   * link failed, the batch was split) does not parse and check them again. A stored row never changes.
+   */
+  private readonly validIds = new Set<string>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.client = new HqClient(options);
     this.outbox = options.outbox;
-    this.batchSize = Math.max(1, options.batchSize ?? 200);
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.currentBatch = this.batchSize;
+    this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 10);
     this.intervalMs = options.intervalMs ?? 15_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -179,7 +215,7 @@ export class OutboxRelay {
     let delayMs = this.intervalMs;
     try {
       for (;;) {
-        const rows = this.outbox.due(this.currentBatch, this.now().toISOString());
+        const rows = this.outbox.dueToSend(this.currentBatch, this.now().toISOString(), this.maxBatchBytes);
         if (rows.length === 0) break;
         const outcome = await this.sendBatch(rows, result);
         if (outcome === 'continue') continue;
@@ -194,32 +230,32 @@ export class OutboxRelay {
     return result;
   }
 
-  private async sendBatch(rows: ReturnType<RelayOutbox['due']>, result: RelayPassResult): Promise<'continue' | { retryInMs: number }> {
+  private async sendBatch(rows: RelayRow[], result: RelayPassResult): Promise<'continue' | { retryInMs: number }> {
     // The head office would refuse these with 422 (same schemas): park them here, send the rest.
     const nowIso = this.now().toISOString();
-    const documents: DocumentOut[] = [];
-    const sending: typeof rows = [];
+    const sending: RelayRow[] = [];
     for (const r of rows) {
-      const problem = documentPayloadProblem(r.type, r.payload);
+      const problem = this.validIds.has(r.id) ? null : payloadProblem(r);
       if (problem === null) {
+        this.remember(r.id);
         sending.push(r);
-        documents.push({ id: r.id, seq: r.seq, type: r.type, aggregateId: r.aggregateId, createdAt: r.createdAt, payload: r.payload });
         continue;
       }
       this.outbox.markFailed(r.id, `not sent: ${problem}`, nowIso, 0);
       result.parked++;
       this.state = { ...this.state, lastError: { code: 'upstream.invalidDocument', message: problem, at: nowIso } };
     }
-    if (documents.length === 0) return 'continue';
+    if (sending.length === 0) return 'continue';
     const counts = this.recentCounts();
     let reply: IngestReply;
     try {
-      reply = await this.client.postDocuments(documents, { backlog: counts.pending, parked: counts.parked }, this.abort.signal);
-      checkAccountsForBatch(reply, documents);
+      reply = await this.client.postDocuments(ingestBody(sending), { backlog: counts.pending, parked: counts.parked }, this.abort.signal);
+      checkAccountsForBatch(reply, sending);
     } catch (error) {
       const e = error instanceof UpstreamError ? error : new UpstreamError('link', 'upstream.unexpected', error instanceof Error ? error.message : String(error));
       return this.handleFailure(e, sending, result);
     }
+    for (const r of sending) this.validIds.delete(r.id);
     const sent = [...reply.accepted, ...reply.duplicates];
     this.outbox.markSent(sent);
     for (const c of reply.conflicts) {
@@ -228,14 +264,14 @@ export class OutboxRelay {
     }
     result.sent += sent.length;
     this.linkFailures = 0;
-    this.currentBatch = this.batchSize;
+    this.currentBatch = Math.min(this.batchSize, this.currentBatch * 2);
     this.state = { ...this.state, link: 'up', lastSentAt: nowIso, retryAt: null,
       lastError: reply.conflicts.length > 0 ? { code: 'upstream.conflict', message: `${reply.conflicts.length} document(s) parked: ${reply.conflicts[0]!.reason}`, at: nowIso } : this.state.lastError };
     if (Date.now() - this.lastEmitMs >= STATUS_EVERY_MS) this.emit();
     return 'continue';
   }
 
-  private handleFailure(e: UpstreamError, rows: ReturnType<RelayOutbox['due']>, result: RelayPassResult): 'continue' | { retryInMs: number } {
+  private handleFailure(e: UpstreamError, rows: RelayRow[], result: RelayPassResult): 'continue' | { retryInMs: number } {
     const now = this.now();
     const nowIso = now.toISOString();
     this.state = { ...this.state, lastError: { code: e.code, message: e.message, at: nowIso } };
@@ -263,6 +299,7 @@ export class OutboxRelay {
         return this.countAttempt(rows[0]!, e, now);
       case 'link':
       case 'auth': {
+        if (e.code === 'upstream.timeout') this.currentBatch = Math.max(1, Math.floor(rows.length / 2));
         this.linkFailures++;
         const delay = fullJitterDelayMs(this.linkFailures, this.backoff, this.random);
         this.state = { ...this.state, link: 'down', retryAt: new Date(now.getTime() + delay).toISOString() };
@@ -272,7 +309,7 @@ export class OutboxRelay {
   }
 
   /** A failure that may be the rows' fault: one attempt against the first row, parked at maxAttempts. */
-  private countAttempt(row: ReturnType<RelayOutbox['due']>[number], e: UpstreamError, now: Date): { retryInMs: number } {
+  private countAttempt(row: RelayRow, e: UpstreamError, now: Date): { retryInMs: number } {
     const delay = fullJitterDelayMs(row.attempts + 1, this.backoff, this.random);
     this.outbox.markFailed(row.id, `${e.code}: ${e.message}`, new Date(now.getTime() + delay).toISOString(), this.maxAttempts);
     this.state = { ...this.state, link: 'up', retryAt: null };
@@ -300,6 +337,11 @@ export class OutboxRelay {
     this.options.onStatus?.(this.status());
   }
 
+  private remember(id: string): void {
+    if (this.validIds.size >= MAX_REMEMBERED_VALID) this.validIds.clear();
+    this.validIds.add(id);
+  }
+
   /**
    * The outbox counts for the X-Outbox-Backlog/Parked headers, read at most every STATUS_EVERY_MS:
    * counting a 100 000-row backlog for every batch of a drain costs more than the figure is worth.
@@ -311,8 +353,22 @@ export class OutboxRelay {
   }
 }
 
+/** Why a row's stored payload must not be sent (not JSON, or not its type's schema), or null. */
+function payloadProblem(row: RelayRow): string | null {
+  // These bytes go out as they are: a bad UTF-8 sequence would make the head office refuse the whole batch.
+  const bytes = Buffer.from(row.payloadJson.buffer, row.payloadJson.byteOffset, row.payloadJson.byteLength);
+  if (!isUtf8(bytes)) return 'the stored payload is not valid UTF-8';
+  let payload: unknown;
+  try {
+    payload = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return 'the stored payload is not JSON';
+  }
+  return documentPayloadProblem(row.type, payload);
+}
+
 /** Every row sent appears in exactly one list of the answer, and nothing else does; else the answer is garbage. */
-function checkAccountsForBatch(reply: IngestReply, documents: readonly DocumentOut[]): void {
+function checkAccountsForBatch(reply: IngestReply, documents: readonly RelayRow[]): void {
   const sent = new Set(documents.map((d) => d.id));
   const seen = new Set<string>();
   for (const id of [...reply.accepted, ...reply.duplicates, ...reply.conflicts.map((c) => c.id)]) {

@@ -4,9 +4,10 @@ import { keyLabel, type HotkeyAction } from '../keyboard/hotkeys';
 import { useLayout } from '../state/layout';
 import { useReceipt } from '../state/receipt';
 import { useSession } from '../state/session';
+import { useReturns } from '../state/returns';
 import { useUi } from '../state/ui';
 
-interface ActionButton { action: HotkeyAction; tone?: 'primary' | 'danger' | 'pay'; needsLine?: boolean; needsTotal?: boolean }
+interface ActionButton { action: HotkeyAction; tone?: 'primary' | 'danger' | 'pay'; needsLine?: boolean; needsTotal?: boolean; label?: string }
 
 const SALE_ACTIONS: ActionButton[] = [
   { action: 'search' },
@@ -16,8 +17,16 @@ const SALE_ACTIONS: ActionButton[] = [
   { action: 'parked' },
   { action: 'journal' },
   { action: 'shift' },
+  { action: 'return' },
   { action: 'lock' },
   { action: 'pay', tone: 'pay', needsTotal: true },
+];
+
+/** On the return screen: park it, close it (the refund), lock; goods and money are on the screen itself. */
+const RETURN_ACTIONS: ActionButton[] = [
+  { action: 'park' },
+  { action: 'lock' },
+  { action: 'pay', tone: 'pay', label: 'returns.closeAction' },
 ];
 
 /** Function buttons with their keys: the same commands as the hotkeys, big enough for a finger. */
@@ -28,7 +37,8 @@ export function ActionBar() {
   const shift = useSession((s) => s.shift);
   const receipt = useReceipt((s) => s.receipt);
   const selected = useReceipt((s) => s.receipt?.lines.find((l) => l.id === s.selectedLineId));
-  const buttons = view === 'sale' && shift
+  const returning = useReturns((s) => s.current !== null);
+  const buttons = view === 'return' && returning ? RETURN_ACTIONS : view === 'sale' && shift
     ? SALE_ACTIONS
     : [{ action: 'sale' as const, tone: 'primary' as const }, { action: 'journal' as const }, { action: 'shift' as const }, { action: 'lock' as const }];
   return (
@@ -40,7 +50,7 @@ export function ActionBar() {
           <button key={b.action} type="button" className={`action-btn tone-${b.tone ?? 'plain'}`} disabled={disabled}
             onMouseDown={(e) => e.preventDefault()} onClick={() => runCommand(b.action)} data-testid={`action-${b.action}`}>
             <span className="action-key">{keyLabel(hotkeys, b.action)}</span>
-            <span className="action-label">{t(`action.${b.action}`)}</span>
+            <span className="action-label">{t(b.label ?? `action.${b.action}`)}</span>
           </button>
         );
       })}

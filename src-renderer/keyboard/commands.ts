@@ -1,6 +1,7 @@
 // What the cashier can do from a hotkey or a function button: one implementation for both.
 import { attempt } from '../state/actions';
 import { useReceipt } from '../state/receipt';
+import { finishReturn, useReturns } from '../state/returns';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import type { HotkeyAction } from './hotkeys';
@@ -23,7 +24,8 @@ export function runCommand(action: HotkeyAction): void {
     case 'close':
       if (ui.dialog) ui.closeDialog();
       else if (document.activeElement instanceof HTMLInputElement) document.activeElement.blur();
-      else if (ui.view !== 'sale') ui.setView('sale');
+      // The return screen stays until the return is closed, parked or cancelled.
+      else if (ui.view !== 'sale' && ui.view !== 'return') ui.setView(useReturns.getState().current ? 'return' : 'sale');
       return;
     case 'search':
       ui.setView('sale');
@@ -34,7 +36,13 @@ export function runCommand(action: HotkeyAction): void {
       requestAnimationFrame(() => focusTestId('barcode-input'));
       return;
     case 'sale':
-      ui.setView('sale');
+      // A return on the lane stays on screen until it is closed, parked or cancelled.
+      ui.setView(useReturns.getState().current ? 'return' : 'sale');
+      return;
+    case 'return':
+      if (!onSale() && ui.view !== 'return') return;
+      if (useReturns.getState().current) ui.setView('return');
+      else ui.openDialog({ kind: 'returnSearch' });
       return;
     case 'journal':
       ui.setView('journal');
@@ -53,6 +61,10 @@ export function runCommand(action: HotkeyAction): void {
       });
       return;
     case 'park':
+      if (ui.view === 'return' && useReturns.getState().current) {
+        void attempt(() => useReturns.getState().park());
+        return;
+      }
       if (!onSale()) return;
       if (!receipt.receipt || receipt.receipt.lines.length === 0) {
         ui.toast('info', { key: 'sale.nothingToPark' });
@@ -61,6 +73,10 @@ export function runCommand(action: HotkeyAction): void {
       void attempt(() => receipt.park());
       return;
     case 'pay':
+      if (ui.view === 'return' && useReturns.getState().current) {
+        void attempt(() => finishReturn(false));
+        return;
+      }
       if (!onSale()) return;
       if (!receipt.receipt || receipt.receipt.totals.totalKopecks <= 0) {
         ui.toast('info', { key: 'sale.nothingToPay' });

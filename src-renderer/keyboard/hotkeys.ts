@@ -3,7 +3,7 @@
 
 export const HOTKEY_ACTIONS = [
   'search', 'quantity', 'park', 'parked', 'pay', 'voidLine', 'journal', 'shift', 'lock', 'close',
-  'quantityPlus', 'quantityMinus', 'lineUp', 'lineDown', 'sale', 'barcode', 'payCashExact',
+  'quantityPlus', 'quantityMinus', 'lineUp', 'lineDown', 'sale', 'barcode', 'payCashExact', 'return',
 ] as const;
 export type HotkeyAction = (typeof HOTKEY_ACTIONS)[number];
 
@@ -25,6 +25,7 @@ export const DEFAULT_HOTKEYS: Record<HotkeyAction, string> = {
   sale: 'F8',
   barcode: 'F7',
   payCashExact: 'Ctrl+Enter',
+  return: 'F11',
 };
 
 /** Other names a lane's configuration may use for the same action. */
@@ -34,6 +35,7 @@ const ALIASES: Record<string, HotkeyAction> = {
   parkedList: 'parked', resume: 'parked', plus: 'quantityPlus', minus: 'quantityMinus',
   increment: 'quantityPlus', decrement: 'quantityMinus', exactCash: 'payCashExact',
   up: 'lineUp', down: 'lineDown', escape: 'close', cancel: 'close', 'sales.journal': 'journal',
+  returns: 'return', 'sale.return': 'return', refund: 'return',
 };
 
 export interface KeyChord {

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { attempt } from '../state/actions';
 import { useLayout } from '../state/layout';
 import { useReceipt } from '../state/receipt';
+import { useReturns } from '../state/returns';
 import { useSession } from '../state/session';
 import { useUi } from '../state/ui';
 import { insertIntoField, isEditable, useWedgeScanner } from '../scanner/useWedgeScanner';
@@ -32,6 +33,8 @@ export function useWorkplaceKeyboard(): void {
   matchRef.current = match;
 
   const selling = phase === 'ready' && view === 'sale' && shift !== null && dialog === null && override === null;
+  // On the return screen a scan is a marked item's code coming back.
+  const returning = phase === 'ready' && view === 'return' && dialog === null && override === null;
 
   // The detector also listens on other screens and in dialogs, so that a scan never lands in a field
   // (a barcode typed into the cash-tendered field would be a disaster); there it is refused aloud.
@@ -40,6 +43,7 @@ export function useWorkplaceKeyboard(): void {
     config: wedge ?? {},
     onScan: (code) => {
       if (selling) void attempt(() => useReceipt.getState().scan(code, 'wedge'));
+      else if (returning && useReturns.getState().current) void attempt(() => useReturns.getState().scan(code));
       else useUi.getState().toast('info', { key: 'scan.notNow' });
     },
     onStrayKey: (key) => {

@@ -23,6 +23,10 @@ export function SummaryTable({ summary }: { summary: ShiftSummary }) {
     ['shift.cashSales', formatMoney(summary.cashSalesKopecks, lang), 'cash-sales'],
     ['shift.cashIn', formatMoney(summary.cashInKopecks, lang), 'cash-in'],
     ['shift.cashOut', formatMoney(summary.cashOutKopecks, lang), 'cash-out'],
+    ...(summary.returnsCount ? [
+      ['returns.shiftReturns', `${summary.returnsCount} · ${formatMoney(summary.returnsTotalKopecks ?? 0, lang)}`, 'returns'],
+      ['returns.shiftCashRefunds', formatMoney(summary.cashRefundsKopecks ?? 0, lang), 'cash-refunds'],
+    ] as Array<[string, string, string]> : []),
     ['shift.inDrawer', formatMoney(summary.cashInDrawerKopecks, lang), 'in-drawer'],
     ['shift.openReceipts', String(summary.openReceipts), 'open-receipts'],
   ];

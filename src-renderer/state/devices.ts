@@ -1,14 +1,19 @@
-// The lane's devices as the status bar and the sale screen see them: health of each, and the live
-// weight of the scale. Filled by devices.status / scale.weight after login and kept by the lane's events.
+// The lane's devices as the status bar and the sale screen see them: health of each, the live weight
+// of the scale and what it takes from the till (Zero, Tare). Filled by devices.status / scale.weight /
+// scale.controls after login and kept by the lane's events.
 import { create } from 'zustand';
-import type { DeviceStatus, LiveWeight } from '../../src-main/contract';
+import type { DeviceStatus, LiveWeight, ScaleControls } from '../../src-main/contract';
 import { call } from '../transport/pos';
 
 interface DevicesState {
   devices: DeviceStatus[];
   weight: LiveWeight | null;
+  /** Zero and Tare of the scale being weighed on; re-read when the scales' state changes. */
+  scaleControls: ScaleControls | null;
   setDevices(devices: DeviceStatus[]): void;
   setWeight(weight: LiveWeight): void;
+  /** Re-reads scale.controls; a failure leaves the buttons off (null) and never toasts. */
+  refreshScaleControls(): Promise<void>;
   /** Re-reads both; a failure (logged out, no right to sell) leaves what is there and never toasts. */
   refresh(): Promise<void>;
 }
@@ -16,8 +21,16 @@ interface DevicesState {
 export const useDevices = create<DevicesState>((set) => ({
   devices: [],
   weight: null,
+  scaleControls: null,
   setDevices: (devices) => set({ devices }),
   setWeight: (weight) => set({ weight }),
+  refreshScaleControls: async () => {
+    try {
+      set({ scaleControls: await call('scale.controls', {}) });
+    } catch {
+      set({ scaleControls: null });
+    }
+  },
   refresh: async () => {
     try {
       const { devices } = await call('devices.status', {});
@@ -26,6 +39,11 @@ export const useDevices = create<DevicesState>((set) => ({
     } catch { /* the status bar must never toast */ }
   },
 }));
+
+/** Changes when a scale comes, goes, goes down or comes back: when its controls must be read again. */
+export function scalesKey(devices: DeviceStatus[]): string {
+  return devices.filter((d) => d.kind === 'scale').map((d) => `${d.id}:${d.state}`).join(',');
+}
 
 /** Whether the lane has a scale configured and switched on (the sale screen shows its panel). */
 export function hasScale(devices: DeviceStatus[]): boolean {

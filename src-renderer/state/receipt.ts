@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { Receipt, ReceiptSummary, Sale, TenderRequest } from '../../src-main/contract';
 import { call } from '../transport/pos';
 import { callOverridable } from './actions';
+import { useReturns } from './returns';
 import { useUi } from './ui';
 
 /** The rule: a check that takes longer than this shows a spinner. */
@@ -100,6 +101,12 @@ export const useReceipt = create<ReceiptState>((set, get) => {
       const { receipts } = await call('receipt.list', {});
       const open = receipts.find((r) => r.status === 'open');
       set({ parked: receipts.filter((r) => r.status === 'parked') });
+      // A return on screen (after a reload or a restart) has its own screen.
+      if (open?.kind === 'return') {
+        show(null);
+        await useReturns.getState().show(open.id);
+        return;
+      }
       show(open ? await call('receipt.get', { receiptId: open.id }) : null);
     }),
 
@@ -167,7 +174,15 @@ export const useReceipt = create<ReceiptState>((set, get) => {
         else await call('receipt.cancel', { receiptId: current.id });
         set({ receipt: null, selectedLineId: null });
       }
+      const isReturn = get().parked.find((r) => r.id === receiptId)?.kind === 'return';
       const resumed = await call('receipt.resume', { receiptId });
+      if (isReturn) {
+        // A parked return carries on on its own screen.
+        const { receipts } = await call('receipt.list', {});
+        set({ parked: receipts.filter((r) => r.status === 'parked') });
+        await useReturns.getState().show(receiptId);
+        return;
+      }
       show(resumed);
       const { receipts } = await call('receipt.list', {});
       set({ parked: receipts.filter((r) => r.status === 'parked'), selectedLineId: resumed.lines.at(-1)?.id ?? null });

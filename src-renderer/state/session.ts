@@ -4,6 +4,7 @@ import type { Shift, ShiftSummary, User } from '../../src-main/contract';
 import { call, CallError } from '../transport/pos';
 import { useLayout } from './layout';
 import { useReceipt } from './receipt';
+import { useReturns } from './returns';
 import { useUi } from './ui';
 
 export type Phase = 'connecting' | 'login' | 'locked' | 'ready';
@@ -68,6 +69,7 @@ export const useSession = create<SessionState>((set, get) => ({
     await call('session.logout', {});
     useUi.getState().closeDialog();
     useReceipt.getState().clear();
+    useReturns.getState().clear();
     set({ phase: 'login', user: null, shift: null, summary: null });
   },
 

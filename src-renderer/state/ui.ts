@@ -1,9 +1,9 @@
 // What is on screen: the view, the one open dialog, toasts, the supervisor-PIN request, the language.
 import { create } from 'zustand';
-import type { LocalizedText, Sale } from '../../src-main/contract';
+import type { LocalizedText, Sale, SaleReturn } from '../../src-main/contract';
 import i18n from '../i18n';
 
-export type View = 'sale' | 'shift' | 'journal' | 'videoSettings' | 'markingJournal' | 'deviceSettings';
+export type View = 'sale' | 'shift' | 'journal' | 'videoSettings' | 'markingJournal' | 'deviceSettings' | 'return';
 
 export type Dialog =
   | { kind: 'payment' }
@@ -13,7 +13,10 @@ export type Dialog =
   | { kind: 'cashMove'; direction: 'in' | 'out' }
   | { kind: 'closeShift' }
   /** A marked item the permissive-mode rules refused: the large message the cashier reads aloud. */
-  | { kind: 'markingRefused'; text: LocalizedText; rule: string | null };
+  | { kind: 'markingRefused'; text: LocalizedText; rule: string | null }
+  /** Returns (docs/returns.md): finding the sale, and the closed return with the money to hand back. */
+  | { kind: 'returnSearch' }
+  | { kind: 'returnDone'; ret: SaleReturn };
 
 export interface Toast {
   id: number;

@@ -1,11 +1,10 @@
 // An administrator removes the demo scale, adds a Massa-K scale (an emulator started here, on TCP) in
 // the devices screen, and the sale screen shows its live weight; picking loose apples from search
 // sells exactly what the scale reads.
-import type { Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures';
+import { expect, test, loginWithPad } from './fixtures';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,11 +37,6 @@ function startScale(grams: number): Promise<{ address: string; stop(): Promise<v
   });
 }
 
-async function loginWithPad(page: Page, pin: string) {
-  await expect(page.getByTestId('login-screen')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
-  await page.getByTestId('login-pin-submit').click();
-}
 
 test('an administrator adds a scale in the settings and the sale screen shows its live weight', async ({ page, app }) => {
   const scale = await startScale(742);

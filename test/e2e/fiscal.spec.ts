@@ -1,20 +1,14 @@
 // A cash sale in the UI becomes a fiscal document on the demo register (the Shtrih-M emulator the
 // demo lane starts), the supervisor's X report goes through the same register, and so does a correction
 // receipt made from the register panel.
-import type { Page } from '@playwright/test';
 import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
-import { expect, test } from './fixtures';
+import { expect, test, loginWithPad } from './fixtures';
 import { registerTape } from './fiscal-drive';
 
-async function login(page: Page, pin: string) {
-  await expect(page.getByTestId('login-screen')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
-  await page.getByTestId('login-pin-submit').click();
-}
 
 test('a cash sale is fiscalised on the register and the X report needs a supervisor', async ({ page, app }) => {
   await page.goto(app.url);
-  await login(page, '1111');
+  await loginWithPad(page, '1111');
   await expect(page.getByTestId('shift-screen')).toBeVisible();
   await page.getByTestId('shift-open').click();
   await expect(page.getByTestId('sale-screen')).toBeVisible();

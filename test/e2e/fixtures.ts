@@ -97,3 +97,10 @@ export async function textOf(page: Page, testId: string): Promise<string> {
   const text = await page.getByTestId(testId).first().innerText();
   return text.replace(/[\u00a0\u202f]/g, ' ');
 }
+
+/** Logs in on the login screen's PIN pad, as a cashier at a touch screen does. */
+export async function loginWithPad(page: Page, pin: string): Promise<void> {
+  await expect(page.getByTestId('login-screen')).toBeVisible();
+  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
+  await page.getByTestId('login-pin-submit').click();
+}

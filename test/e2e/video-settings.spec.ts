@@ -1,10 +1,9 @@
 // An administrator adds a text-feed video sink pointing at a receiver emulator started here, sends
 // the test receipt, and the receiver gets it, valid, with the lane's mapping.
-import type { Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures';
+import { expect, test, loginWithPad } from './fixtures';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,11 +42,6 @@ function startReceiver(): Promise<Receiver> {
   });
 }
 
-async function loginWithPad(page: Page, pin: string) {
-  await expect(page.getByTestId('login-screen')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
-  await page.getByTestId('login-pin-submit').click();
-}
 
 test('an administrator adds a text-feed video sink and its test receipt reaches the receiver', async ({ page, app }) => {
   const receiver = await startReceiver();

@@ -22,7 +22,8 @@ export async function buildChildScript(name: string, source: string, options: { 
   writeFileSync(entry, source);
   await build({
     entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: path, logLevel: 'error',
-    external: ['better-sqlite3', 'serialport', '@serialport/*', ...(options.external ?? [])],
+    // Native modules (their .node binaries) resolve at run time, as in the app's own bundle.
+    external: ['better-sqlite3', 'serialport', '@serialport/*', 'node-hid', 'usb', '@node-usb/*', ...(options.external ?? [])],
     // Bundled ESM still needs require() for the CommonJS dependencies it leaves external.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     nodePaths: [join(process.cwd(), 'node_modules')],

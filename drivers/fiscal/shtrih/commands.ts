@@ -10,6 +10,7 @@ import type { VatRate } from '../../../src-main/contract/model';
 export const CMD = {
   shortStatus: 0x10,
   fullStatus: 0x11,
+  openDrawer: 0x28,
   xReport: 0x40,
   zReport: 0x41,
   cashIn: 0x50,
@@ -36,6 +37,15 @@ export const CMD = {
   markingStatus: 0xff70,
 } as const;
 export type CommandName = keyof typeof CMD;
+
+/**
+ * Bits of the KKT flags word in the 10h and 11h answers that Prilavok reads (javapos PrinterFlags;
+ * the same bits in the open Shtrih-FR-K driver's shtrih_flags.h): bit 0 journal roll, bit 1 receipt
+ * roll, bit 11 the cash drawer is open. Which of the two drawer connectors bit 11 senses is
+ * UNCONFIRMED (one sensor input; the emulator sets it while either drawer is open), as is what a
+ * register without a drawer switch reports (we expect 0, "closed").
+ */
+export const STATUS_FLAG = { journalRoll: 0x0001, receiptRoll: 0x0002, drawerOpen: 0x0800 } as const;
 
 export interface CommandSpec {
   name: CommandName;
@@ -75,6 +85,9 @@ const SPECS: CommandSpec[] = [
       { name: 'fpDate', kind: 'date' }, { name: 'date', kind: 'date' }, { name: 'time', kind: 'time' }, u8('fpFlags'),
       { name: 'serial', kind: 'u32' }, { name: 'lastShift', kind: 'u16' }, { name: 'freeRecords', kind: 'u16' },
       u8('registrations'), u8('registrationsLeft'), { name: 'inn', kind: 'u48' }, { name: 'serialHi', kind: 'u16', optional: true }] },
+  // 28h "Открыть денежный ящик" (javapos OpenCashDrawer): drawer number 0 or 1 → operator. Not read-only:
+  // a kick whose answer was lost is not sent again (the drawer may already be open). Timeout: javapos default.
+  { name: 'openDrawer', code: CMD.openDrawer, readOnly: false, timeoutMs: 30_000, request: [pw, u8('drawer')], answer: [operator] },
   { name: 'xReport', code: CMD.xReport, readOnly: false, timeoutMs: 30_000, request: [pw], answer: [operator] },
   { name: 'zReport', code: CMD.zReport, readOnly: false, timeoutMs: 65_000, request: [pw], answer: [operator] },
   { name: 'cashIn', code: CMD.cashIn, readOnly: false, timeoutMs: 30_000, request: [pw, money('amount')],

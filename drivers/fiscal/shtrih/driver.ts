@@ -6,13 +6,13 @@ import type { ByteTransport } from '../../transport/byte-transport';
 import { openSerial } from '../../transport/serial';
 import { openTcp, parseTcpAddress } from '../../transport/tcp';
 import type {
-  CalculationSign, CorrectionRequest, FiscalDocumentTlv, FiscalRegister, FnStatus, MarkingCheckResult, MarkingStatus, MeasureUnit, OfdStatus,
+  CalculationSign, CorrectionRequest, DrawerNumber, FiscalDocumentTlv, FiscalRegister, FnStatus, MarkingCheckResult, MarkingStatus, MeasureUnit, OfdStatus,
   ReceiptItem, ReceiptRequest, ReceiptResult, RegisterStatus, StoredDocument, TaxSystem,
 } from '../fiscal-register';
 import { FiscalError, fiscalErrors } from '../fiscal-error';
 import { CodecError, decodeFields, type FieldValues } from './codec';
 import {
-  CMD, FD_TYPE, decodeAnswer, decodeMarkingCheckTail, documentDataLayout, documentHeadLayout, encodeRequest, specOf, vatByte,
+  CMD, FD_TYPE, STATUS_FLAG, decodeAnswer, decodeMarkingCheckTail, documentDataLayout, documentHeadLayout, encodeRequest, specOf, vatByte,
   type ShtrihModelFamily,
 } from './commands';
 import { SHTRIH_ERROR, shtrihDeviceError, shtrihErrorInfo } from './errors';
@@ -141,6 +141,7 @@ export class ShtrihRegister implements FiscalRegister {
       paperOut: submode === 1 || submode === 2,
       awaitingContinuePrint: submode === 3,
       operator: num(v, 'operator'),
+      drawerOpen: (num(v, 'flags') & STATUS_FLAG.drawerOpen) !== 0,
     };
   }
 
@@ -170,6 +171,15 @@ export class ShtrihRegister implements FiscalRegister {
   async xReport(): Promise<void> { await this.run(CMD.xReport); }
   async cashIn(amountKopecks: number): Promise<void> { await this.run(CMD.cashIn, { amount: amountKopecks }); }
   async cashOut(amountKopecks: number): Promise<void> { await this.run(CMD.cashOut, { amount: amountKopecks }); }
+
+  // ---- cash drawer ------------------------------------------------------------------------------------
+
+  /** 28h: kicks drawer 0 or 1. Whether it opened shows in status().drawerOpen where a switch is wired. */
+  async openDrawer(drawer: DrawerNumber): Promise<void> {
+    // The type already says so; this stops a caller from plain JS before a byte goes out.
+    if (drawer !== 0 && drawer !== 1) throw new RangeError(`cash drawer ${String(drawer)}: a Shtrih register has drawers 0 and 1`);
+    await this.run(CMD.openDrawer, { drawer });
+  }
 
   // ---- receipts -----------------------------------------------------------------------------------------------
 

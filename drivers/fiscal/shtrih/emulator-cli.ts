@@ -1,8 +1,11 @@
 // `prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N]
-//  [--paper-reload-ms N] [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline]`. The modelled OFD acknowledges
+//  [--paper-reload-ms N] [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline] [--drawer-close-ms N|never]`. The modelled OFD acknowledges
 // each document --ofd-ack-ms after it is written (default 3000); --ofd offline acknowledges nothing. `--pace` makes every byte take its line time at --baud
 // (default 115 200) both ways and adds no processing time (for `prilavok bench fiscal`). Prints `SHTRIH_READY <path-or-host:port>` once listening; stops on SIGTERM.
 // SIGUSR1 loads paper at once. A power-cut fault ends the process (exit code 3) after the state is saved.
+// A cash drawer kicked by 28h prints `DRAWER open N`, and `DRAWER closed N` when it is pushed shut: --drawer-close-ms after the
+// kick (default 5000; `never` keeps it open), or by the stdin line `drawer close [0|1]`. The stdin line `paper load` loads paper.
+import { createInterface } from 'node:readline';
 import { createPtyPair, type PtyPair } from '../../transport/pty';
 import { parseTcpAddress } from '../../transport/tcp';
 import { ShtrihEmulator } from './emulator';
@@ -10,12 +13,14 @@ import { DEFAULT_OFD_ACK_MS } from './emulator-device';
 import { FaultSpecError, parseFaultSpec } from './faults';
 
 const USAGE = 'usage: prilavok emulate shtrih --pty PATH | --tcp HOST:PORT [--state FILE] [--faults SPEC] [--seed N] [--paper-reload-ms N]'
-  + ' [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline]\n';
+  + ' [--baud N] [--pace] [--ofd-ack-ms N] [--ofd online|offline] [--drawer-close-ms N|never]\n';
+/** How long the demo's cashier leaves a kicked drawer open. */
+const DEFAULT_DRAWER_CLOSE_MS = 5_000;
 /** Options that take no value. */
 const FLAGS = new Set(['--pace']);
 
-export interface CliIo { stdout: (line: string) => void; stderr: (line: string) => void }
-const processIo: CliIo = { stdout: (l) => process.stdout.write(l), stderr: (l) => process.stderr.write(l) };
+export interface CliIo { stdout: (line: string) => void; stderr: (line: string) => void; stdin?: NodeJS.ReadableStream }
+const processIo: CliIo = { stdout: (l) => process.stdout.write(l), stderr: (l) => process.stderr.write(l), stdin: process.stdin };
 
 export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, stopSignal?: AbortSignal): Promise<number> {
   const args = new Map<string, string>();
@@ -55,6 +60,13 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
     return 2;
   }
 
+  const drawerText = args.get('drawer-close-ms');
+  const drawerCloseMs = drawerText === undefined ? DEFAULT_DRAWER_CLOSE_MS : drawerText === 'never' ? null : Number(drawerText);
+  if (drawerCloseMs !== null && (!Number.isInteger(drawerCloseMs) || drawerCloseMs < 0 || drawerCloseMs > 3_600_000)) {
+    io.stderr(`prilavok emulate shtrih: bad --drawer-close-ms '${drawerText}'\n`);
+    return 2;
+  }
+
   let pty: PtyPair | null = null;
   let powerCut = false;
   let finish: (code: number) => void = () => undefined;
@@ -70,9 +82,13 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
       baudRate,
       pace: flags.has('pace'),
       ofdAckMs: ofdMode === 'offline' ? null : ofdAckMs,
+      drawerCloseMs,
+      onDrawer: (drawer, open) => io.stdout(`DRAWER ${open ? 'open' : 'closed'} ${drawer}\n`),
       onPowerCut: () => { powerCut = true; finish(3); },
     });
     io.stdout(`SHTRIH_READY ${pty ? ptyPath : emulator.address}\n`);
+    const lines = io.stdin ? createInterface({ input: io.stdin }) : null;
+    lines?.on('line', (line) => { const e = control(emulator, line); if (e) io.stderr(`${e}\n`); });
     const stop = () => finish(0);
     const paper = () => emulator.loadPaper();
     process.on('SIGTERM', stop);
@@ -80,6 +96,7 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
     process.on('SIGUSR1', paper);
     stopSignal?.addEventListener('abort', stop);
     const code = await done;
+    lines?.close();
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
     process.off('SIGUSR1', paper);
@@ -92,4 +109,16 @@ export async function runShtrihEmulator(argv: string[], io: CliIo = processIo, s
   } finally {
     await pty?.close();
   }
+}
+
+/** One stdin control line (the person at the register); returns an error text or null. */
+export function control(emulator: Pick<ShtrihEmulator, 'closeDrawer' | 'loadPaper'>, line: string): string | null {
+  const [cmd, a, b] = line.trim().split(/\s+/);
+  if (cmd === undefined || cmd === '') return null;
+  if (cmd === 'paper' && a === 'load' && b === undefined) { emulator.loadPaper(); return null; }
+  if (cmd === 'drawer' && a === 'close' && (b === undefined || b === '0' || b === '1')) {
+    emulator.closeDrawer(b === undefined ? undefined : b === '0' ? 0 : 1);
+    return null;
+  }
+  return `unknown command '${line.trim()}' (drawer close [0|1], paper load)`;
 }

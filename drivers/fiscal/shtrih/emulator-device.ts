@@ -3,7 +3,8 @@
 // Input: a request payload; output: the answer payload, after the state is saved.
 import { createHash } from 'node:crypto';
 import { CodecError, encodeFields, type FieldValues } from './codec';
-import { CMD, FD_TYPE, decodeRequest, encodeAnswer, vatFromByte } from './commands';
+import { CMD, FD_TYPE, STATUS_FLAG, decodeRequest, encodeAnswer, vatFromByte } from './commands';
+import { EmulatedDrawers } from './emulator-drawer';
 import { SHTRIH_ERROR } from './errors';
 import { TlvArchive, saveState, type EmulatorState, type StoredFd } from './emulator-state';
 import { TAG, encodeTlv, tlvByte, tlvFvlnMilli, tlvString, tlvStruct, tlvU32, tlvUnixTime, tlvVln } from './tlv';
@@ -12,8 +13,10 @@ const SHIFT_LIMIT_MS = 24 * 3_600_000;
 const SYSADMIN = 30;
 /** FF46 operation type → mode 8 receipt type in the high nibble: 8.0 sale, 8.1 buy, 8.2/8.3 returns. */
 const RECEIPT_TYPE: Record<number, number> = { 1: 0, 3: 1, 2: 2, 4: 3 };
+// 28h prints nothing, so paper does not stop it here (UNCONFIRMED whether real firmware refuses it while
+// waiting for B0).
 const NOT_BLOCKED_BY_PRINT = new Set<number>([CMD.shortStatus, CMD.fullStatus, CMD.deviceType, CMD.fnStatus, CMD.findDocument,
-  CMD.ofdStatus, CMD.markingStatus, CMD.continuePrint, CMD.requestDocumentTlv, CMD.readDocumentTlvBlock]);
+  CMD.ofdStatus, CMD.markingStatus, CMD.continuePrint, CMD.requestDocumentTlv, CMD.readDocumentTlvBlock, CMD.openDrawer]);
 /** FFD type of a correction receipt (FF0A/FF3A numbering). */
 export const FD_TYPE_CORRECTION = 31;
 /** How many of the latest documents keep their TLV in the state file (it is rewritten on every change). */
@@ -38,6 +41,8 @@ export interface DeviceOptions {
    * acknowledged and the unsent queue only grows. Default DEFAULT_OFD_ACK_MS.
    */
   ofdAckMs?: number | null;
+  /** The drawers on the register's drawer port; the emulator keeps them across restarts (a fresh pair by default). */
+  drawers?: EmulatedDrawers;
 }
 
 /** How long the modelled OFD takes to acknowledge a document by default. */
@@ -62,9 +67,11 @@ export class ShtrihDevice {
   /** Index in state.documents of the first document not known to be acknowledged (a hint). */
   private ofdCursor = 0;
   private readonly tlvArchive: TlvArchive;
+  readonly drawers: EmulatedDrawers;
 
   constructor(public state: EmulatorState, private readonly options: DeviceOptions) {
     this.now = options.now ?? Date.now;
+    this.drawers = options.drawers ?? new EmulatedDrawers();
     this.ofdAckMs = options.ofdAckMs === undefined ? DEFAULT_OFD_ACK_MS : options.ofdAckMs;
     this.ofdOnlineSinceMs = this.now();
     this.tlvArchive = new TlvArchive(options.stateFile ? `${options.stateFile}.tlv` : null, TLV_DOCUMENTS_ARCHIVED);
@@ -162,15 +169,21 @@ export class ShtrihDevice {
         // UNCONFIRMED: type/subtype/model numbers of a real ШТРИХ-М-01Ф; the name says what we are.
         return { deviceType: 0, deviceSubtype: 0, protocolVersion: 1, protocolSubversion: 0, model: 0, language: 0, deviceName: 'ЭМУЛЯТОР ШТРИХ-М' };
       case CMD.shortStatus:
-        return { operator, flags: s.paperOut ? 0 : 0x0003, mode: this.mode, submode: s.submode, operationsLo: this.receiptOps() & 0xff,
+        return { operator, flags: this.flags(), mode: this.mode, submode: s.submode, operationsLo: this.receiptOps() & 0xff,
           battery: 0, power: 0, reserved1: 0, reserved2: 0, operationsHi: this.receiptOps() >> 8, reserved3: 0, reserved4: 0, reserved5: 0, lastPrintResult: 0 };
       case CMD.fullStatus: {
         const t = this.deviceTime();
         return { operator, firmwareVersion: 'C1', firmwareBuild: 1, firmwareDate: '2026-01-05', hallNumber: 1,
-          documentNumber: s.kktDocumentNumber & 0xffff, flags: s.paperOut ? 0 : 0x0003, mode: this.mode, submode: s.submode, port: 0,
+          documentNumber: s.kktDocumentNumber & 0xffff, flags: this.flags(), mode: this.mode, submode: s.submode, port: 0,
           fpVersion: '00', fpBuild: 0, fpDate: '2000-01-01', date: t.slice(0, 10), time: `${t.slice(11, 16)}:00`, fpFlags: 0,
           serial: s.serial, lastShift: s.shiftOpen ? s.shiftNumber - 1 : s.shiftNumber, freeRecords: 0, registrations: 1,
           registrationsLeft: 11, inn: s.inn, serialHi: 0 };
+      }
+      case CMD.openDrawer: {
+        const drawer = Number(v.drawer);
+        if (drawer !== 0 && drawer !== 1) return SHTRIH_ERROR.badParameters;
+        this.drawers.kick(drawer);
+        return { operator };
       }
       case CMD.fnStatus:
         return { phase: 3, currentDocument: s.receipt ? 4 : 0, documentData: 0, shiftOpen: s.shiftOpen ? 1 : 0,
@@ -296,6 +309,12 @@ export class ShtrihDevice {
       default:
         return SHTRIH_ERROR.unsupported;
     }
+  }
+
+  /** The KKT flags of 10h/11h: both paper rolls while there is paper, and the drawer switch. */
+  private flags(): number {
+    const rolls = this.state.paperOut ? 0 : STATUS_FLAG.journalRoll | STATUS_FLAG.receiptRoll;
+    return rolls | (this.drawers.isOpen() ? STATUS_FLAG.drawerOpen : 0);
   }
 
   private shiftGate(): number | null {

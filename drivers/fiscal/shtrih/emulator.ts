@@ -1,7 +1,7 @@
 // The Shtrih-M emulator's link side: it speaks the device half of the ENQ/ACK/NAK protocol
 // (reference §1.1) on a serial port (pty) or TCP, runs frames through ShtrihDevice and injects
 // faults. Over TCP it sends the extra 0xFF after the host's ACK, like real Ethernet/RNDIS registers.
-// With `pace` every byte takes its line time at `baudRate` both ways (emulator-pacing.ts), for benchmarks.
+// With `pace` every byte takes its line time at `baudRate` both ways (drivers/emulator-support/line-pacing.ts), for benchmarks.
 import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ByteTransport } from '../../transport/byte-transport';
@@ -10,9 +10,10 @@ import { socketTransport } from '../../transport/tcp';
 import { ACK, ENQ, NAK, STX, TCP_FILLER, encodeFrame, lrc } from './codec';
 import { SHTRIH_ERROR } from './errors';
 import { ShtrihDevice } from './emulator-device';
+import { EmulatedDrawers, type DrawerListener } from './emulator-drawer';
 import { loadState, type EmulatorState } from './emulator-state';
 import { NO_FAULTS, seededRandom, type CommandTrigger, type FaultSpec } from './faults';
-import { pacedTransport, type PacedTransport } from './emulator-pacing';
+import { pacedTransport, type PacedTransport } from '../../emulator-support/line-pacing';
 
 export type OneShotFault = 'drop-ack' | 'drop-frame' | 'bad-lrc' | 'late' | 'power-cut' | 'paper-out';
 
@@ -40,6 +41,10 @@ export interface EmulatorOptions {
   pace?: boolean;
   /** The modelled OFD acknowledges a document this long after it is written; null = offline (ShtrihDevice). */
   ofdAckMs?: number | null;
+  /** A kicked cash drawer is pushed shut this long after the kick; null (default) = only closeDrawer() shuts it. */
+  drawerCloseMs?: number | null;
+  /** Hears a drawer open and close (the CLI prints it). */
+  onDrawer?: DrawerListener;
 }
 
 /** Gives up on a frame whose bytes stop coming (the spec's inter-byte timeout, generously). */
@@ -196,9 +201,12 @@ export class ShtrihEmulator {
   lateMs: number;
   /** Set when the emulator paces its line (options.pace). */
   readonly pacing: { baudRate: number } | null;
+  /** The cash drawers on the register's drawer port (28h opens them; bit 11 of the status flags shows them). */
+  readonly drawers: EmulatedDrawers;
 
   private constructor(private readonly options: EmulatorOptions) {
     this.pacing = options.pace ? { baudRate: options.baudRate ?? 115_200 } : null;
+    this.drawers = new EmulatedDrawers(options.drawerCloseMs ?? null, options.onDrawer);
     this.faults = options.faults ?? NO_FAULTS;
     this.lateMs = this.faults.lateMs;
     this.random = seededRandom(options.seed ?? 1);
@@ -277,6 +285,11 @@ export class ShtrihEmulator {
     this.device.setOfd(ackMs);
   }
 
+  /** The cashier pushes a drawer shut (both when none is named). */
+  closeDrawer(drawer?: 0 | 1): void {
+    this.drawers.close(drawer);
+  }
+
   loadPaper(): void {
     if (this.paperTimer) clearTimeout(this.paperTimer);
     this.paperTimer = null;
@@ -292,6 +305,7 @@ export class ShtrihEmulator {
 
   async close(): Promise<void> {
     if (this.paperTimer) clearTimeout(this.paperTimer);
+    this.drawers.dispose();
     for (const s of this.sessions) s.dispose();
     const closing: Promise<unknown>[] = [];
     for (const s of this.sessions) closing.push(s.close());
@@ -311,7 +325,7 @@ export class ShtrihEmulator {
   private loadDevice(): ShtrihDevice {
     const file = this.options.stateFile ?? null;
     const state = this.options.initialState && !(file && existsSync(file)) ? structuredClone(this.options.initialState) : loadState(file);
-    const device = new ShtrihDevice(state, { stateFile: file, ...(this.options.now ? { now: this.options.now } : {}),
+    const device = new ShtrihDevice(state, { stateFile: file, drawers: this.drawers, ...(this.options.now ? { now: this.options.now } : {}),
       ...(this.options.ofdAckMs !== undefined ? { ofdAckMs: this.options.ofdAckMs } : {}) });
     device.save();
     return device;

@@ -1,12 +1,13 @@
-// An ESC/POS receipt printer over a ByteTransport (TCP 9100, serial, USB-CDC). Paper is checked
-// before a slip (real-time DLE EOT) and after it (GS r 1, answered only once everything before it is
-// printed). A printer that runs out mid-slip stops processing, so a silent GS r is followed by a
-// real-time status query that names the cause. The drawer hangs off the printer: ESC p opens it and
-// DLE EOT 1 bit 2 reads its switch.
-import type { ByteTransport } from '../../transport/byte-transport';
+// An ESC/POS receipt printer over a ByteTransport (TCP 9100, serial, USB-CDC, USB printer class).
+// Paper is checked before a slip (real-time DLE EOT) and after it (GS r 1, answered only once
+// everything before it is printed). A printer that runs out mid-slip stops processing, so a silent
+// GS r is followed by a real-time status query that names the cause. The drawer hangs off the
+// printer: ESC p opens it and DLE EOT 1 bit 2 reads its switch.
+import { TransportError, type ByteTransport } from '../../transport/byte-transport';
 import { ByteQueue, LinkClosed, ReadTimeout } from '../../transport/byte-queue';
 import { openPort } from '../../transport/open-port';
 import type { SerialLine } from '../../transport/serial-line';
+import { UsbTransportError, type UsbBus } from '../../transport/usb-bus';
 import { PrinterError, printerErrors, type PrinterStatus, type ReceiptPrinter, type SlipLine } from '../receipt-printer';
 import { CP866_EPSON, type CodePage } from './code-page';
 import { EscPosEncoder } from './encoder';
@@ -26,6 +27,8 @@ export interface EscPosOptions extends SerialLine {
   /** Lines fed before the cut so the last line clears the cutter (default 3). */
   feedBeforeCut?: number;
   connectTimeoutMs?: number;
+  /** For `usb:` ports: node-usb's bus unless a test passes an emulated one. */
+  usbBus?: UsbBus;
 }
 
 export const ESCPOS_TCP_PORT = 9_100;
@@ -45,15 +48,17 @@ export class EscPosPrinter implements ReceiptPrinter {
     transport.onClose(() => { this.lost = true; });
   }
 
-  /** `tcp://HOST[:9100]`, a serial path with line settings, or `usb://…` (needs the `usb` package). */
+  /**
+   * `tcp://HOST[:9100]`, a serial path with line settings, or `usb:VVVV:PPPP[:SERIAL]` (a USB
+   * printer-class or vendor-class device, transport/usb.ts).
+   */
   static async open(spec: string, o: EscPosOptions = {}): Promise<EscPosPrinter> {
-    if (spec.startsWith('usb://')) throw printerErrors.unavailable('the usb package is not installed', { spec, fix: 'npm install usb' });
     const port = /^tcp:\/\/[^:/]+$/.test(spec) ? `${spec}:${ESCPOS_TCP_PORT}` : spec;
     const { codePage: _c, drawerOpenWhenPin3: _d, statusTimeoutMs: _s, printTimeoutMs: _p, feedBeforeCut: _f, ...portOptions } = o;
     try {
       return new EscPosPrinter(await openPort(port, ESCPOS_LINE, portOptions), o);
     } catch (error) {
-      throw printerErrors.noLink({ port, reason: (error as Error).message });
+      throw openFailure(port, error);
     }
   }
 
@@ -180,6 +185,15 @@ export class EscPosPrinter implements ReceiptPrinter {
     this.chain = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Why a port did not open, in the cashier's words; the transport's own message stays in `reason`. */
+function openFailure(port: string, error: unknown): PrinterError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const details = { ...(error instanceof TransportError ? error.details : {}), port, reason };
+  if (error instanceof UsbTransportError && error.code === 'usb-unavailable') return printerErrors.unavailable(reason, details);
+  if (error instanceof UsbTransportError && error.code === 'usb-not-a-printer') return printerErrors.wrongDevice(details);
+  return printerErrors.noLink(details);
 }
 
 function refuseUnlessReady(s: PrinterStatus, when: 'before' | 'during'): void {

@@ -73,11 +73,7 @@ export class CasEcrScale implements Scale {
     });
   }
 
-  // The ENQ/DC1 exchange only reads: zero and tare are the scale's own keys.
-  zero(): Promise<void> { return Promise.reject(scaleErrors.unsupported('zero', { protocol: 'cas' })); }
-  tare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('tare', { protocol: 'cas' })); }
-  setTare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('preset tare', { protocol: 'cas' })); }
-  clearTare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('clear tare', { protocol: 'cas' })); }
+  // No zero or tare: the ENQ/DC1 exchange only reads, so they are the scale's own keys.
 
   watch(listener: (event: WeightEvent) => void, options?: WatchOptions): () => void { return watchScale(this, listener, options); }
   close(): Promise<void> { return this.link.close(); }
@@ -115,11 +111,9 @@ export class CasIndicatorScale implements Scale {
     });
   }
 
-  /** UNCONFIRMED: whether ZE/TR get an answer; we send them and confirm with the next reading. */
+  /** UNCONFIRMED: whether ZE/TR get an answer; we send them and confirm with the next reading. No preset tare. */
   zero(): Promise<void> { return this.command('zero'); }
   tare(): Promise<void> { return this.command('tare'); }
-  setTare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('preset tare', { protocol: 'cas-indicator' })); }
-  clearTare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('clear tare', { protocol: 'cas-indicator' })); }
 
   watch(listener: (event: WeightEvent) => void, options?: WatchOptions): () => void { return watchScale(this, listener, options); }
   close(): Promise<void> { return this.link.close(); }

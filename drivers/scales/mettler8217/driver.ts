@@ -56,7 +56,7 @@ export class Mettler8217Scale implements Scale {
     if (after.state !== 'zero') throw scaleErrors.tareRefused({ after });
   }
 
-  setTare(): Promise<void> { return Promise.reject(scaleErrors.unsupported('preset tare', { protocol: 'mettler8217' })); }
+  // No preset tare: the 8217 only tares what is on the platform.
   clearTare(): Promise<void> { return this.send(COMMAND.clearTare); }
 
   watch(listener: (event: WeightEvent) => void, options?: WatchOptions): () => void { return watchScale(this, listener, options); }

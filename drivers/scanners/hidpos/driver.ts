@@ -1,8 +1,9 @@
-// A HID POS scanner through node-hid (an optional native module: it is not a dependency yet, so it
-// is loaded on demand and its absence is a clear ScannerError, never a crash at startup). Tests pass
-// a fake HidDevice that replays generated reports (report-generator.ts): CI hosts have no hidraw.
+// A HID POS scanner through node-hid (loaded by node-hid.ts when a scanner is opened, so a till
+// without libusb-1.0 still starts). Tests pass a fake HidDevice that replays generated reports
+// (report-generator.ts), and a fake node-hid module for finding the interface: CI hosts have no hidraw.
 import { ScannerEvents, scannerErrors, type Scanner, type ScannerEvent, type ScannerFault } from '../scanner';
 import { HIDPOS_USAGE_PAGE, HONEYWELL_ENABLE_FEATURE, HidPosAssembler, NODE_HID, type AssembledScan, type ReportLayout } from './codec';
+import { loadNodeHid, type NodeHidModule } from './node-hid';
 
 /** The part of node-hid's HID.HID (or a WebHID adapter) the driver uses. */
 export interface HidDevice {
@@ -40,18 +41,25 @@ export class HidPosScanner implements Scanner {
     });
   }
 
-  /** Opens the first HID POS interface (usage page 0x8C) matching the selector through node-hid. */
-  static async open(selector: HidPosSelector, o: HidPosOptions): Promise<HidPosScanner> {
-    const hid = await loadNodeHid();
-    const info = hid.devices().find((d) => (selector.path ? d.path === selector.path
+  /**
+   * Opens the first HID POS interface (usage page 0x8C) matching the selector through node-hid.
+   * `hid` is node-hid itself unless a test passes a fake.
+   */
+  static async open(selector: HidPosSelector, o: HidPosOptions, hid?: NodeHidModule): Promise<HidPosScanner> {
+    const nodeHid = hid ?? await loadNodeHid();
+    // The async listing: enumeration reads every HID node, which must not stall the main process.
+    const found = await nodeHid.devicesAsync().catch((error: unknown) => {
+      throw scannerErrors.noLink({ ...selector, reason: `listing HID devices failed: ${(error as Error)?.message ?? String(error)}` });
+    });
+    const info = found.find((d) => (selector.path ? d.path === selector.path
       : d.usagePage === HIDPOS_USAGE_PAGE && (selector.vendorId === undefined || d.vendorId === selector.vendorId)
         && (selector.productId === undefined || d.productId === selector.productId)));
     if (!info?.path) throw scannerErrors.noLink({ ...selector, reason: 'no HID POS scanner (usage page 0x8C) found' });
     let device: HidDevice;
     try {
-      device = new hid.HID(info.path);
+      device = new nodeHid.HID(info.path);
     } catch (error) {
-      throw scannerErrors.noLink({ path: info.path, reason: (error as Error).message });
+      throw scannerErrors.noLink({ path: info.path, reason: (error as Error).message, fix: 'on Linux the hidraw node must be readable by the lane\'s user (a udev rule)' });
     }
     return HidPosScanner.over(device, o);
   }
@@ -90,20 +98,5 @@ export class HidPosScanner implements Scanner {
     const error = a.fault === 'garbage' ? scannerErrors.garbage({ reason: a.reason })
       : a.fault === 'overlong' ? scannerErrors.overlong({ reason: a.reason }) : scannerErrors.badReport({ reason: a.reason });
     this.events.fault({ source: this.id, error });
-  }
-}
-
-interface NodeHidModule {
-  devices(): Array<{ path?: string; vendorId: number; productId: number; usagePage?: number }>;
-  HID: new (path: string) => HidDevice;
-}
-
-/** node-hid, or ScannerError SCANNER_UNAVAILABLE 'node-hid not installed'. */
-export async function loadNodeHid(moduleName = 'node-hid'): Promise<NodeHidModule> {
-  try {
-    const m = (await import(/* @vite-ignore */ moduleName)) as NodeHidModule & { default?: NodeHidModule };
-    return m.default?.HID ? m.default : m;
-  } catch (error) {
-    throw scannerErrors.unavailable('node-hid not installed', { module: moduleName, cause: (error as Error).message, fix: 'npm install node-hid' });
   }
 }

@@ -1,5 +1,5 @@
 // `prilavok bench fiscal`: the Shtrih driver's own overhead and a pool's throughput, against emulators
-// that pace every byte at the baud rate both ways and add no processing time (emulator-pacing.ts).
+// that pace every byte at the baud rate both ways and add no processing time (drivers/emulator-support/line-pacing.ts).
 //
 // line_time_ratio: wall time of one receipt job (status read + `lines` items + close, the way the fiscal
 // service runs it) divided by the pure line time of every byte that crossed the link both ways, ENQ, ACK,
@@ -13,7 +13,7 @@ import { openTcp } from '../../../drivers/transport/tcp';
 import type { ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
 import { ShtrihRegister } from '../../../drivers/fiscal/shtrih/driver';
 import { ShtrihEmulator } from '../../../drivers/fiscal/shtrih/emulator';
-import { lineTimeMs } from '../../../drivers/fiscal/shtrih/emulator-pacing';
+import { lineTimeMs } from '../../../drivers/emulator-support/line-pacing';
 import { RegisterPool } from '../../../drivers/fiscal/pool/register-pool';
 import { percentile, progress, report, round, type BenchReport } from './report';
 

@@ -1,11 +1,18 @@
 // `prilavok bench marking`: the marking-code decision at a real lane, through its dispatcher
 // (`receipt.scan` of a distinct demo code: read the code, the True API check on the emulator over HTTP
 // on 127.0.0.1, decide(), the journal row and the receipt line committed), timed end to end.
+// The True API and local module emulators run in processes of their own (as the real services are
+// elsewhere): in this process their HTTP servers, timers and garbage would land in the lane's timings.
 // - decision: the True API emulator answers every codes/check after `latencyMs` (50 ms).
-// - overhead: the scan's own codes/check request is timed where the client makes it (fetch wrapped for
-//   the bench: request sent → answer body read); overhead = scan − that request, paired per scan. Each
-//   scan is also followed by a raw fetch of the same body (network_* figures, and overhead_vs_raw_*: scan
-//   − that separate round trip, which adds the network's jitter of two requests to the figure).
+// - overhead (the check's own time above the network time): the scan's own codes/check request is timed
+//   where the client makes it (fetch wrapped for the bench: request sent → answer body read), and so is
+//   the sales database's COMMIT (the fsync of synchronous=FULL, SalesStore.transaction wrapped: body done →
+//   committed), which every scan pays for its receipt line, marked or not (`bench sale` measures it as part
+//   of scan_to_line). overhead = scan − that request − that commit wait, paired per scan; scan_overhead =
+//   scan − that request (all the cashier waits beyond the network, the disk included); commit_* is the
+//   fsync alone — it follows the disk, not our code. Each scan is also followed by a raw fetch of the same
+//   body (network_* figures, and overhead_vs_raw_*: scan − that separate round trip, which adds the
+//   network's jitter of two requests to the figure).
 // - failover: the best host (lowest avgTimeMs, host 0) is killed (connection refused); every decision
 //   after it counts, the first ones that still try the dead host before the checker blocks it included.
 // - failover_silent (informational): the best host accepts connections and never answers, as a
@@ -16,11 +23,12 @@ import { join } from 'node:path';
 import { createApp, type PosAppInternals } from '../create-app';
 import type { Session } from '../dispatcher';
 import type { CallOutcome } from '../../contract';
-import { TrueApiEmulator } from '../../marking/emulators/truapi-emulator';
-import { LocalModuleEmulator } from '../../marking/emulators/lm-emulator';
 import { demoMarkingCode } from '../../marking/demo-codes';
 import { CODES_CHECK_PATH } from '../../marking/true-api-client';
+import { CDN_INFO_PATH } from '../../marking/cdn-hosts';
+import { EmulatorProcess } from './emulator-process';
 import type { MarkingCheckSettingsInput } from '../../marking/check-settings';
+import type { SalesStore } from '../../store/sales-store';
 import { percentile, progress, report, round, type BenchReport } from './report';
 
 export interface MarkingBenchParams {
@@ -63,12 +71,16 @@ class ScanningLane {
     return outcome.result;
   }
 
-  /** One timed `receipt.scan` of a marking code; the receipt is paid and replaced off the clock. */
+  /** A full receipt is paid and replaced (off the clock: call it before a timed scan). */
+  async payWhenFull(): Promise<void> {
+    if (this.lines < LINES_PER_RECEIPT) return;
+    await this.ok('receipt.payCash', { receiptId: this.receiptId, tenderedKopecks: 10_000_000 });
+    await this.newReceipt();
+  }
+
+  /** One timed `receipt.scan` of a marking code. */
   async scan(code: string): Promise<number> {
-    if (this.lines >= LINES_PER_RECEIPT) {
-      await this.ok('receipt.payCash', { receiptId: this.receiptId, tenderedKopecks: 10_000_000 });
-      await this.newReceipt();
-    }
+    await this.payWhenFull();
     const t0 = nowMs();
     const outcome = await this.call('receipt.scan', { receiptId: this.receiptId, code, source: 'scanner' });
     const ms = nowMs() - t0;
@@ -121,6 +133,27 @@ function timeCodesCheckFetches(): { reset(): void; lastMs(): number | null; rest
   return { reset: () => { last = null; }, lastMs: () => last, restore: () => { globalThis.fetch = original; } };
 }
 
+/**
+ * Times the durable COMMIT of the sales store's transactions (from the body's end to the transaction's
+ * return: SQLite's commit with its WAL fsync). Bench only: the instance's method is wrapped.
+ */
+function timeCommits(store: SalesStore): { reset(): void; totalMs(): number; restore(): void } {
+  const original = store.transaction;
+  const run: SalesStore['transaction'] = original.bind(store);
+  let total = 0;
+  store.transaction = <T>(fn: () => T): T => {
+    let bodyDone = 0;
+    const result = run((): T => {
+      const value = fn();
+      bodyDone = performance.now();
+      return value;
+    });
+    total += performance.now() - bodyDone;
+    return result;
+  };
+  return { reset: () => { total = 0; }, totalMs: () => total, restore: () => { store.transaction = original; } };
+}
+
 /** The pure network round trip: the same request the True API client sends, without the client. */
 async function rawCheck(host: string, code: string): Promise<number> {
   const t0 = nowMs();
@@ -135,8 +168,48 @@ async function rawCheck(host: string, code: string): Promise<number> {
   return ms;
 }
 
-function settings(truapi: TrueApiEmulator, lm: LocalModuleEmulator): MarkingCheckSettingsInput {
-  return { mode: 'trueApi', trueApi: { cdnBase: truapi.cdnBase, defaultApiKey: API_KEY }, localModule: { url: lm.url, clientId: '9999078900001234' } };
+/**
+ * A True API emulator (CDN server and hosts) in its own process, steered through its `/__control`
+ * endpoint as its CLI documents, so that serving the lane's requests costs the lane's process nothing.
+ */
+class TrueApiProcess {
+  private constructor(private readonly emulator: EmulatorProcess, readonly cdnBase: string, readonly hostUrls: string[]) {}
+
+  static async start(latencyMs: number): Promise<TrueApiProcess> {
+    const emulator = await EmulatorProcess.start(['truapi', '--port', '0', '--hosts', String(AVG_TIME_MS.length), '--latency-ms', String(latencyMs)], 'LISTENING ');
+    try {
+      const cdnBase = emulator.readyLine.slice('LISTENING '.length).trim();
+      const info = await fetch(cdnBase + CDN_INFO_PATH, { headers: { 'X-API-KEY': API_KEY } }).then((r) => r.json()) as { hosts: Array<{ host: string }> };
+      const api = new TrueApiProcess(emulator, cdnBase, info.hosts.map((h) => h.host));
+      for (const [host, avgTimeMs] of AVG_TIME_MS.entries()) await api.control({ op: 'setAvgTime', host, avgTimeMs });
+      return api;
+    } catch (error) {
+      await emulator.stop();
+      throw error;
+    }
+  }
+
+  async control(command: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${this.cdnBase}/__control`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(command) });
+    if (!response.ok) throw new Error(`truapi control ${JSON.stringify(command)}: ${response.status} ${await response.text()}`);
+  }
+
+  /** Closes a host's server (connections refused from now on) and waits until it is gone. */
+  async killHost(index: number): Promise<void> {
+    await this.control({ op: 'kill', host: index });
+    for (let i = 0; i < 100; i++) {
+      const refused = await fetch(this.hostUrls[index]!, { method: 'GET' }).then(() => false, () => true);
+      if (refused) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`host ${index} still answers after kill`);
+  }
+
+  stop(): Promise<void> { return this.emulator.stop(); }
+}
+
+function settings(truapi: TrueApiProcess, lmUrl: string): MarkingCheckSettingsInput {
+  return { mode: 'trueApi', trueApi: { cdnBase: truapi.cdnBase, defaultApiKey: API_KEY }, localModule: { url: lmUrl, clientId: '9999078900001234' } };
 }
 
 export async function benchMarking(params: MarkingBenchParams): Promise<BenchReport> {
@@ -146,12 +219,13 @@ export async function benchMarking(params: MarkingBenchParams): Promise<BenchRep
   let n = 0;
   const nextCode = () => demoMarkingCode('milk', ++n);
   try {
-    const lm = await LocalModuleEmulator.start({ status: 'ready' });
-    closers.push(() => lm.close());
-    const truapi = await TrueApiEmulator.start({ hosts: 3, latencyMs: params.latencyMs, avgTimeMs: AVG_TIME_MS });
-    closers.push(() => truapi.close());
+    const lm = await EmulatorProcess.start(['lm', '--port', '0', '--status', 'ready'], 'LISTENING ');
+    closers.push(() => lm.stop());
+    const lmUrl = lm.readyLine.slice('LISTENING '.length).trim();
+    const truapi = await TrueApiProcess.start(params.latencyMs);
+    closers.push(() => truapi.stop());
     dirs.push(mkdtempSync(join(tmpdir(), 'prilavok-bench-marking-')));
-    const lane = await ScanningLane.open(dirs[0]!, settings(truapi, lm));
+    const lane = await ScanningLane.open(dirs[0]!, settings(truapi, lmUrl));
     closers.unshift(() => lane.app.close());
     const best = truapi.hostUrls[0]!;
 
@@ -160,20 +234,30 @@ export async function benchMarking(params: MarkingBenchParams): Promise<BenchRep
     const decisionMs: number[] = [];
     const networkMs: number[] = [];
     const overheadMs: number[] = [];
+    const scanOverheadMs: number[] = [];
+    const commitMs: number[] = [];
     const overheadVsRawMs: number[] = [];
     const timing = timeCodesCheckFetches();
     closers.push(async () => timing.restore());
+    const commits = timeCommits(lane.app.sales);
+    closers.push(async () => commits.restore());
     for (let i = 0; i < warmup + params.samples; i++) {
       const code = nextCode();
+      await lane.payWhenFull();
       timing.reset();
+      commits.reset();
       const decision = await lane.scan(code);
       const ownRequest = timing.lastMs();
+      const commit = commits.totalMs();
       const network = await rawCheck(best, code);
       if (i < warmup) continue;
       if (ownRequest === null) throw new Error('the scan made no codes/check request');
+      if (commit <= 0) throw new Error('the scan committed nothing');
       decisionMs.push(decision);
       networkMs.push(network);
-      overheadMs.push(decision - ownRequest);
+      commitMs.push(commit);
+      scanOverheadMs.push(decision - ownRequest);
+      overheadMs.push(decision - ownRequest - commit);
       overheadVsRawMs.push(decision - network);
       if ((i - warmup + 1) % 200 === 0) progress(`  ${i - warmup + 1}/${params.samples}`);
     }
@@ -189,19 +273,19 @@ export async function benchMarking(params: MarkingBenchParams): Promise<BenchRep
 
     // 3. A silent best host on a fresh lane: connections accepted, no answer.
     progress(`bench marking: silent best host, ${SILENT_SAMPLES} decisions on a fresh lane`);
-    const silentApi = await TrueApiEmulator.start({ hosts: 3, latencyMs: params.latencyMs, avgTimeMs: AVG_TIME_MS });
-    closers.push(() => silentApi.close());
+    const silentApi = await TrueApiProcess.start(params.latencyMs);
+    closers.push(() => silentApi.stop());
     dirs.push(mkdtempSync(join(tmpdir(), 'prilavok-bench-marking-silent-')));
-    const silentLane = await ScanningLane.open(dirs[1]!, settings(silentApi, lm));
+    const silentLane = await ScanningLane.open(dirs[1]!, settings(silentApi, lmUrl));
     closers.unshift(() => silentLane.app.close());
-    silentApi.setFault(0, 'hang');
+    await silentApi.control({ op: 'setFault', host: 0, fault: 'hang' });
     const silentMs: number[] = [];
     for (let i = 0; i < SILENT_SAMPLES; i++) silentMs.push(await silentLane.scan(nextCode()));
     const silent = silentLane.journalSummary(SILENT_SAMPLES);
 
     return report('marking', {
       ...params, warmup, failover_samples: params.samples, silent_samples: SILENT_SAMPLES, hosts: AVG_TIME_MS.length, host_avg_time_ms: AVG_TIME_MS,
-      budget_ms: 1500, path: 'dispatcher receipt.scan, lane SQLite (WAL, synchronous=FULL), True API emulator on 127.0.0.1',
+      budget_ms: 1500, path: 'dispatcher receipt.scan, lane SQLite (WAL, synchronous=FULL), True API and local module emulators in their own processes on 127.0.0.1',
       failover_decisions: { online: failedOver.online, offline: failedOver.offline, after_failed_attempt: failedOver.withFailedAttempts },
       silent_decisions: { online: silent.online, offline: silent.offline, after_failed_attempt: silent.withFailedAttempts },
     }, {
@@ -211,6 +295,10 @@ export async function benchMarking(params: MarkingBenchParams): Promise<BenchRep
       network_p99_ms: round(percentile(networkMs, 99)),
       overhead_p50_ms: round(percentile(overheadMs, 50)),
       overhead_p99_ms: round(percentile(overheadMs, 99)),
+      scan_overhead_p50_ms: round(percentile(scanOverheadMs, 50)),
+      scan_overhead_p99_ms: round(percentile(scanOverheadMs, 99)),
+      commit_p50_ms: round(percentile(commitMs, 50)),
+      commit_p99_ms: round(percentile(commitMs, 99)),
       overhead_vs_raw_p50_ms: round(percentile(overheadVsRawMs, 50)),
       overhead_vs_raw_p99_ms: round(percentile(overheadVsRawMs, 99)),
       failover_first_ms: round(failoverMs[0]!),

@@ -22,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 import type { Product, Sale } from '../../contract/model';
 import { generatedProducts, type GeneratedProduct } from '../../store/catalog-generator';
 import { CatalogStore } from '../../store/catalog-store';
-import { openDatabase } from '../../store/database';
 import { newId } from '../../store/ids';
-import { Outbox } from '../../store/outbox';
+import type { Outbox } from '../../store/outbox';
+import { SalesStore } from '../../store/sales-store';
 import { CatalogPuller, OutboxRelay } from '../../upstream';
 import { progress, report, round, type BenchReport } from './report';
 
@@ -86,7 +86,10 @@ async function startHqChild(dir: string, env: NodeJS.ProcessEnv): Promise<HqChil
   };
 }
 
-/** A closed sale of 3 lines as the sale service writes it (shape only; the numbers are consistent). */
+/**
+ * A closed cash sale of 3 lines as the sale service writes it today (shape only; the numbers are
+ * consistent): the tender with its change, and the FFD payment sums.
+ */
 export function benchSaleDocument(number: number, shiftId: string): Sale {
   const lines = [0, 1, 2].map((i) => ({
     id: newId(), productId: `sku-${String(1 + ((number * 3 + i) % 9999)).padStart(7, '0')}`, name: `Товар ${i}`, barcode: '4600000000015',
@@ -97,26 +100,28 @@ export function benchSaleDocument(number: number, shiftId: string): Sale {
     id: newId(), receiptId: newId(), number, shiftId, closedAt: new Date().toISOString(),
     cashier: { id: 'u-cashier', name: 'Иванова', role: 'cashier' }, lines,
     totals: { totalKopecks: 26970, lineCount: 3, vatTotals: [{ vat: 'vat10', amountKopecks: 26970, vatKopecks: 2451 }] },
-    payments: [{ method: 'cash', amountKopecks: 26970 }], tenderedKopecks: 30000, changeKopecks: 3030, fiscalState: 'done',
+    payments: [{ method: 'cash', amountKopecks: 26970, tenderedKopecks: 30000, changeKopecks: 3030 }],
+    ffdPayments: { cashKopecks: 26970, electronicKopecks: 0, prepaymentKopecks: 0, postpaymentKopecks: 0, considerationKopecks: 0 },
+    tenderedKopecks: 30000, changeKopecks: 3030, fiscalState: 'done',
     fiscalDocument: { fnSerial: '7380440800000001', fdNumber: number, fiscalSign: String(1_000_000 + number), dateTime: null },
   };
 }
 
+/** A lane's sales.sqlite opened as the app opens it (SalesStore: its pragmas), its outbox holding `receipts` sales. */
 function laneOutbox(file: string, receipts: number): { outbox: Outbox; close(): void } {
-  const db = openDatabase(file, 'sales');
-  const outbox = new Outbox(db);
+  const store = SalesStore.open(file);
   const shiftId = newId();
   for (let done = 0; done < receipts;) {
     const n = Math.min(10_000, receipts - done);
-    db.transaction(() => {
+    store.transaction(() => {
       for (let i = 0; i < n; i++) {
         const s = benchSaleDocument(done + i + 1, shiftId);
-        outbox.add({ type: 'sale.closed', aggregateId: s.id, payload: s, at: s.closedAt });
+        store.outbox.add({ type: 'sale.closed', aggregateId: s.id, payload: s, at: s.closedAt });
       }
-    })();
+    });
     done += n;
   }
-  return { outbox, close: () => db.close() };
+  return { outbox: store.outbox, close: () => store.close() };
 }
 
 function toProduct(p: GeneratedProduct, priceBump = 0): Product {
@@ -145,15 +150,15 @@ interface LaneWorkerResult {
 if (!isMainThread && parentPort && (workerData as Partial<LaneWorkerData> | null)?.kind === LANE_WORKER) {
   const data = workerData as LaneWorkerData;
   const port = parentPort;
-  const db = openDatabase(data.file, 'sales');
-  const outbox = new Outbox(db);
+  const store = SalesStore.open(data.file);
+  const outbox = store.outbox;
   const relay = new OutboxRelay({ ...data.relay, outbox });
   port.once('message', () => {
     void relay.runOnce().then(
       (pass): LaneWorkerResult => ({ sent: pass.sent, failed: pass.failed, pending: outbox.counts().pending, error: pass.failed ? JSON.stringify(relay.status().lastError) : null }),
       (error: unknown): LaneWorkerResult => ({ sent: 0, failed: true, pending: -1, error: String(error) }),
     ).then((result) => {
-      db.close();
+      store.close();
       port.postMessage(result);
     });
   });
@@ -198,6 +203,7 @@ export async function benchSync(params: SyncBenchParams): Promise<BenchReport> {
     const drain = laneOutbox(join(dir, 'drain.sqlite'), params.receipts);
     closers.push(drain.close);
     const relay = new OutboxRelay({ ...relayOptions, token: drainLane.token, outbox: drain.outbox });
+    progress('draining the backlog');
     let t0 = process.hrtime.bigint();
     const drained = await relay.runOnce();
     const drainS = seconds(t0);

@@ -5,8 +5,10 @@ import { benchStartup } from '../bench/startup-bench';
 import { benchVideo } from '../bench/video-bench';
 import { benchFiscal } from '../bench/fiscal-bench';
 import { benchSync } from '../bench/sync-bench';
+import { DEFAULT_BATCH_SIZE } from '../../upstream';
 import { benchMarking } from '../bench/marking-bench';
 import { benchPayment } from '../bench/payment-bench';
+import { benchDevices } from '../bench/devices-bench';
 import { option } from '../data-dir';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -25,11 +27,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
     case 'video': result = await benchVideo({ samples: int('samples', 1000) }); break;
     case 'fiscal': result = await benchFiscal({ lines: int('lines', 20), baud: int('baud', 115_200), registers: int('registers', 4), receipts: int('receipts', 50) }); break;
     case 'sync': result = await benchSync({ receipts: int('receipts', 100_000), laneReceipts: int('lane-receipts', 20_000), changed: int('changed', 10_000),
-      baseSkus: int('base-skus', 100_000), batch: int('batch', 200) }); break;
+      baseSkus: int('base-skus', 100_000), batch: int('batch', DEFAULT_BATCH_SIZE) }); break;
     case 'marking': result = await benchMarking({ samples: int('samples', 1000), latencyMs: int('latency-ms', 50) }); break;
+    case 'devices': result = await benchDevices({ samples: int('samples', 300), baud: int('baud', 9600), idleSeconds: int('idle-seconds', 30) }); break;
     case 'payment': result = await benchPayment({ payments: int('payments', 1000), stepDelayMs: int('step-delay-ms', 5) }); break;
     default:
-      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync|marking|payment [options] --json\n');
+      process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync|marking|payment|devices [options] --json\n');
       return 2;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -50,7 +50,7 @@ export async function emulateCommand(argv: string[]): Promise<number> {
         + '       prilavok emulate truapi --port N [--hosts 3] [--latency-ms 0] [--keys KEY1,KEY2]\n'
         + '       prilavok emulate lm --port N [--status ready|not_configured|initialization|sync_error] [--user U --password P] [--last-sync-hours-ago H]\n'
         + '       prilavok emulate tspiot --port N [--token T] [--latency-ms 0]\n'
-        + '       prilavok emulate scale-massak|scale-cas|scale-cas-indicator|scale-shtrih|scale-mettler8217 --pty PATH | --tcp HOST:PORT [--weight G]\n');
+        + '       prilavok emulate scale-massak|scale-cas|scale-cas-indicator|scale-shtrih|scale-mettler8217 --pty PATH | --tcp HOST:PORT [--weight G] [--baud N] [--pace on|off]\n');
       return 2;
   }
 }

@@ -9,7 +9,7 @@ import type { CallContext } from '../../app/dispatcher';
 import { errors } from '../../app/errors';
 import { ScaleError, weightForSale, type ScaleReading } from '../../../drivers/scales/scale';
 import type { CatalogRepository } from '../../store/catalog-repository';
-import type { SaleService } from '../sale/sale-service';
+import { NEEDS_WEIGHT, type SaleService } from '../sale/sale-service';
 import type { DeviceManager } from './device-manager';
 
 /** Lane setting `weighing`: the smallest weight sold from the scale, and a tare per product (a tray, a bag). */
@@ -39,6 +39,22 @@ export async function addWeighed(ctx: CallContext, deps: WeighedSaleDeps, receip
   const settings = deps.weighing();
   const netGrams = saleWeight(reading, settings.minimumGrams, settings.tareGrams[productId] ?? 0, deviceId);
   return deps.sale.addProduct(ctx, receiptId, productId, netGrams);
+}
+
+/**
+ * A scan, a quick key or a typed code. When it names a weighed product itself (its barcode, PLU key or
+ * id, not a scale label that carries a weight) the item is on the platform: it is weighed on the
+ * lane's scale, with the same checks as the search panel's weighing (stable, above the minimum, tare).
+ */
+export async function scanOrWeigh(ctx: CallContext, deps: WeighedSaleDeps & { sale: Pick<SaleService, 'scan' | 'addProduct'> },
+  receiptId: string, code: string, source: string): Promise<Receipt> {
+  try {
+    return await deps.sale.scan(ctx, receiptId, code, source);
+  } catch (error) {
+    const productId = error instanceof PosError && error.details?.['reason'] === NEEDS_WEIGHT ? error.details['productId'] : undefined;
+    if (typeof productId !== 'string') throw error;
+    return addWeighed(ctx, deps, receiptId, productId);
+  }
 }
 
 /** The grams a weighed line takes from this reading, or the PosError the cashier sees. */

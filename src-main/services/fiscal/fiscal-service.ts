@@ -5,7 +5,7 @@
 // failures are retried with backoff; what it cannot decide it parks for a supervisor.
 // The sale path never waits for it: closing a sale writes the job, kick() (or the timer) picks it up.
 import { FiscalError } from '../../../drivers/fiscal/fiscal-error';
-import type { CorrectionRequest, FiscalRegister, ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
+import type { CorrectionRequest, DrawerNumber, FiscalRegister, ReceiptRequest } from '../../../drivers/fiscal/fiscal-register';
 import { newId } from '../../store/ids';
 import { FiscalJobGone, type FiscalJob, type FiscalJobKind, type FiscalJournal, type JournalError } from '../../store/fiscal-journal';
 import type { Clock } from '../clock';
@@ -15,8 +15,12 @@ import { FiscalJobRunner, type RunnerEvent } from './job-runner';
 import { readDeviceFacts, registerTimeMs } from './register-facts';
 import { correctionForJob } from './correction-request';
 import { receiptForRequestJob } from './receipt-request';
+import { RegisterErrands, registerErrandErrors } from './register-errands';
 
 export type LaneFiscalJobKind = Exclude<FiscalJobKind, 'sale' | 'receipt' | 'correction'>;
+
+/** How long a drawer kick may wait for the job in progress before it is refused. */
+export const DRAWER_WAIT_MS = 15_000;
 
 /** FN warning flags (FFD, FN status "предупреждения"), named for the UI. */
 const FN_WARNINGS: Array<[number, string]> = [
@@ -39,6 +43,8 @@ export interface FiscalStatus {
   paperOut: boolean | null;
   ofd: { unsentCount: number; oldestUnsentAt: string | null; oldestUnsentAgeMs: number | null } | null;
   fn: { serial: string; lastFd: number; warningFlags: number; warnings: string[] } | null;
+  /** The drawer switch as the register last reported it; null where it reports none (or before it answered). */
+  drawerOpen: boolean | null;
   updatedAt: string;
 }
 
@@ -72,7 +78,8 @@ export class FiscalService {
   private serviceAttempts = 0;
   private currentJobId: string | null = null;
   private lastError: JournalError | null = null;
-  private device: Pick<FiscalStatus, 'shift' | 'paperOut' | 'ofd' | 'fn'> = { shift: null, paperOut: null, ofd: null, fn: null };
+  private device: Pick<FiscalStatus, 'shift' | 'paperOut' | 'ofd' | 'fn' | 'drawerOpen'> = { shift: null, paperOut: null, ofd: null, fn: null, drawerOpen: null };
+  private readonly errands = new RegisterErrands();
   private deviceReadAtMs = 0;
   private healthAtMs = 0;
   private deviceDirty = true;
@@ -147,6 +154,23 @@ export class FiscalService {
     return id;
   }
 
+  /**
+   * Opens the cash drawer wired to the register (a cash payment, "no sale"). It goes over the service's
+   * own connection, between fiscal jobs — never inside one, never before an unfinished job is reconciled —
+   * and is refused (FISCAL_REGISTER_BUSY) when it cannot start within waitMs. The register's refusal or a
+   * lost answer comes back as its FiscalError.
+   */
+  openDrawer(drawer: DrawerNumber, waitMs = DRAWER_WAIT_MS): Promise<void> {
+    if (!this.loop || this.stopping) return Promise.reject(registerErrandErrors.unavailable('the fiscal service is not running'));
+    const done = this.errands.add(async (register) => {
+      if (!register.openDrawer) throw registerErrandErrors.drawerUnsupported(register.protocol);
+      await register.openDrawer(drawer);
+      this.deviceDirty = true; // the drawer switch shows in the next status read
+    }, waitMs);
+    this.kick();
+    return done;
+  }
+
   job(jobId: string): FiscalJob | null { return this.deps.journal.job(jobId); }
 
   /**
@@ -205,6 +229,7 @@ export class FiscalService {
   /** Stops after the command in progress (a fiscal command is never abandoned half-way by us). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.errands.failAll(registerErrandErrors.unavailable('the fiscal service is stopping'));
     this.wake?.();
     await this.loop;
     await this.dropRegister();
@@ -247,10 +272,18 @@ export class FiscalService {
         this.recovered = true;
       }
     } catch (error) {
+      // A drawer kick waiting for the register hears now that it cannot be reached, not at its timeout.
+      this.errands.failAll(registerErrandErrors.unavailable(error instanceof Error ? error.message : String(error)));
       return this.serviceFailure(error);
     }
 
     const job = this.deps.journal.head();
+    // Errands go between jobs: not while a job's command is out or its outcome is still being reconciled.
+    if (this.errands.pending > 0 && !(job && (job.state === 'sending' || job.state === 'reconciling'))) {
+      const failures = await this.errands.serve(register);
+      const linkFailure = failures.find((e) => e instanceof FiscalError && (e.kind === 'link' || e.kind === 'protocol'));
+      if (linkFailure) return this.serviceFailure(linkFailure);
+    }
     if (!job) {
       this.currentJobId = null;
       this.serviceAttempts = 0;
@@ -400,6 +433,7 @@ export class FiscalService {
         oldestUnsentAgeMs: oldestMs !== null ? Math.max(0, now - oldestMs) : null } : null,
       fn: { serial: facts.fn.fnSerial, lastFd: facts.fn.lastFdNumber, warningFlags: facts.fn.warningFlags,
         warnings: FN_WARNINGS.filter(([bit]) => (facts.fn.warningFlags & bit) !== 0).map(([, name]) => name) },
+      drawerOpen: facts.status.drawerOpen ?? null,
     };
     this.publishStatus();
   }

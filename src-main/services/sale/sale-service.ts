@@ -21,6 +21,10 @@ import type { MarkingService } from '../marking/marking-service';
 import { salePayments, type SalePayments, type SalePaymentsConfig } from '../payment/sale-payments';
 import type { TenderRequest } from '../../contract/payment-model';
 import { looksLikeMarkingCode, narrowToProduct, readMarkingScan, type MarkedScan } from '../marking/read-code';
+import { returnErrors } from './return-errors';
+
+/** The reason a weighed product's own code (not a scale label) was refused: the caller may weigh it. */
+export const NEEDS_WEIGHT = 'needsWeight';
 
 /** Open plus parked receipts a lane may hold at once: beyond this something is wrong at the till. */
 export const MAX_ACTIVE_RECEIPTS = 20;
@@ -45,6 +49,8 @@ export class SaleService {
   open(actor: User): Receipt {
     const shift = this.shifts.requireOpen();
     const current = this.store.receipts.currentOpen();
+    // A return on screen is not a receipt to sell on: it is closed, parked or cancelled first.
+    if (current?.kind === 'return') throw returnErrors.openReturnOnScreen();
     if (current) return this.load(current);
     if (this.store.receipts.active().length >= MAX_ACTIVE_RECEIPTS) {
       throw errors.limit('Слишком много отложенных чеков', 'Too many parked receipts', { max: MAX_ACTIVE_RECEIPTS });
@@ -185,6 +191,7 @@ export class SaleService {
 
   cancel(ctx: CallContext, receiptId: string): void {
     const header = this.header(receiptId);
+    if (header.kind === 'return') throw returnErrors.useReturnCancel();
     if (header.status !== 'open' && header.status !== 'parked') {
       throw errors.invalidState('Чек нельзя отменить', 'This receipt cannot be cancelled', { status: header.status });
     }
@@ -244,7 +251,8 @@ export class SaleService {
         ...(buyerContact ? { buyerContact } : {}),
       };
       this.store.receipts.setStatus(header.id, 'closed', at);
-      this.store.sales.insert(document, totals.totalKopecks);
+      // The shift's cash counts only what came in as cash (1031, net of change), not the card or other tenders.
+      this.store.sales.insert(document, split.ffd.cashKopecks);
       this.store.payments.attachToSale(header.id, document.id, split.cardOperationIds, at);
       this.store.sales.addFiscalJob({ id: newId(), saleId: document.id, kind: 'sale', payload: document, at });
       this.store.outbox.add({ type: 'sale.closed', aggregateId: document.id, payload: document, at });
@@ -310,7 +318,7 @@ export class SaleService {
     const header = this.linesEditable(receiptId);
     if (product.weighed && quantityMilli === undefined) {
       throw errors.invalidState('Весовой товар: положите на весы или отсканируйте этикетку весов',
-        'Weighed item: put it on the scale or scan the scale label', { productId: product.id });
+        'Weighed item: put it on the scale or scan the scale label', { productId: product.id, reason: NEEDS_WEIGHT });
     }
     const quantity = quantityMilli ?? 1000;
     if (!product.weighed && quantity % 1000 !== 0) {
@@ -384,9 +392,15 @@ export class SaleService {
     return header;
   }
 
-  /** Only the receipt on screen can change; a parked one must be resumed first. */
+  /** A card is charged only for a sale: a return's money goes the other way (return.refundCard). */
+  assertSaleReceipt(receiptId: string): void {
+    if (this.header(receiptId).kind === 'return') throw notASale(receiptId);
+  }
+
+  /** Only the receipt on screen can change; a parked one must be resumed first. A return changes through the return service. */
   private editable(receiptId: string): ReceiptHeader {
     const header = this.header(receiptId);
+    if (header.kind === 'return') throw notASale(receiptId);
     if (header.status !== 'open') {
       throw errors.invalidState('Чек не открыт: возобновите его', 'The receipt is not open: resume it first', { status: header.status });
     }
@@ -413,6 +427,10 @@ export class SaleService {
     const lines = this.store.receipts.lines(header.id);
     return this.store.receipts.assemble(header, lines, receiptTotals(lines));
   }
+}
+
+function notASale(receiptId: string): PosError {
+  return errors.invalidState('Это возврат, а не продажа: товары и оплата — в окне возврата', 'This is a return, not a sale: its goods and money are on the return screen', { receiptId });
 }
 
 function markingUnreadable(reason: { ru: string; en: string }): PosError {

@@ -26,7 +26,7 @@ export class ShiftService {
 
   summary(shift: Shift): ShiftSummary {
     const t = this.store.shifts.totals(shift.id);
-    return { shift, ...t, cashInDrawerKopecks: t.cashSalesKopecks + t.cashInKopecks - t.cashOutKopecks };
+    return { shift, ...t, cashInDrawerKopecks: t.cashSalesKopecks + t.cashInKopecks - t.cashOutKopecks - t.cashRefundsKopecks };
   }
 
   open(actor: User): Shift {

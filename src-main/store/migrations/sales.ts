@@ -6,6 +6,8 @@ import { markingMigration } from './sales-marking';
 import { salesPaymentsMigration } from './sales-payments';
 import { salesDevicesMigration } from './sales-devices';
 import { salesFiscalCorrectionMigration } from './sales-fiscal-correction';
+import { salesMarkingCodeMigration } from './sales-marking-code';
+import { salesReturnsMigration } from './sales-returns';
 
 export const salesMigrations: Migration[] = [
   {
@@ -196,4 +198,6 @@ export const salesMigrations: Migration[] = [
   salesPaymentsMigration,
   salesDevicesMigration,
   salesFiscalCorrectionMigration,
+  salesMarkingCodeMigration,
+  salesReturnsMigration,
 ];

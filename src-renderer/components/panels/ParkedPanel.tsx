@@ -15,7 +15,10 @@ export function ParkedList({ receipts, onResume }: { receipts: ReceiptSummary[];
         <li key={r.id}>
           <button type="button" className="parked-item" onClick={() => onResume(r.id)} data-testid="parked-item">
             <span className="parked-time">{formatTime(r.openedAt, lang)}</span>
-            <span className="parked-first">{r.firstLineName ?? t('parked.emptyReceipt')}</span>
+            <span className="parked-first">
+              {r.kind === 'return' && <span className="line-badge" data-testid="parked-return">{t('returns.parkedTag')}</span>}
+              {r.firstLineName ?? t('parked.emptyReceipt')}
+            </span>
             <span className="parked-lines">{t('lines.positions', { count: r.lineCount })}</span>
             <span className="parked-total">{formatMoney(r.totalKopecks, lang)}</span>
           </button>

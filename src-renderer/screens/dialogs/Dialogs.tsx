@@ -3,6 +3,8 @@ import { MarkingRefusedDialog } from './MarkingRefusedDialog';
 import { PaymentDialog } from './PaymentDialog';
 import { ReceiptPreview } from './ReceiptPreview';
 import { CashMoveDialog, CloseShiftDialog, ParkedDialog, QuantityDialog } from './SmallDialogs';
+import { ReturnDoneDialog } from '../returns/ReturnDoneDialog';
+import { ReturnSearchDialog } from '../returns/ReturnSearchDialog';
 
 /** The one open dialog, if any. */
 export function Dialogs() {
@@ -16,5 +18,7 @@ export function Dialogs() {
     case 'cashMove': return <CashMoveDialog direction={dialog.direction} />;
     case 'closeShift': return <CloseShiftDialog />;
     case 'markingRefused': return <MarkingRefusedDialog text={dialog.text} />;
+    case 'returnSearch': return <ReturnSearchDialog />;
+    case 'returnDone': return <ReturnDoneDialog ret={dialog.ret} />;
   }
 }

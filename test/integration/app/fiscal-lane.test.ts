@@ -31,8 +31,12 @@ describe('a lane with a fiscal register', () => {
     const next = await lane.ok(cashier, 'sales.get', { saleId: second.id });
     expect(next.fiscalDocument.fdNumber).toBe(fiscalised.fiscalDocument.fdNumber + 1);
     expect(changed.length).toBeGreaterThanOrEqual(2);
-    const status = await lane.ok(cashier, 'fiscal.status', {});
-    expect(status).toMatchObject({ configured: true, connected: true, queueLength: 0, manualJobs: [], fn: { lastFd: next.fiscalDocument.fdNumber } });
+    // The sale shows 'done' as soon as its job is; the register's status is read again just after it.
+    const status = await vi.waitFor(async () => {
+      const s = await lane.ok(cashier, 'fiscal.status', {});
+      expect(s).toMatchObject({ configured: true, connected: true, queueLength: 0, manualJobs: [], fn: { lastFd: next.fiscalDocument.fdNumber } });
+      return s;
+    }, { timeout: 5_000 });
     expect(status.shift).toMatchObject({ open: true });
   });
 

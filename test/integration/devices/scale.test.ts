@@ -79,6 +79,30 @@ describe('device manager: a scale', () => {
     if (!forged.ok) expect(forged.error.code).toBe('BAD_REQUEST');
   });
 
+  it('a scan or quick key naming a weighed product itself weighs it on the scale; without a scale the cashier is told to scan the label', async () => {
+    const rig = await laneWithScale(0);
+    const { lane, cashier, receiptId } = rig;
+    rig.emulator.model.place(1_234);
+    await until('the stable reading', () => lane.app.devices.manager.weight().grams === 1_234);
+    const receipt = await lane.ok(cashier, 'receipt.scan', { receiptId, code: 'demo-apples', source: 'quickKey' });
+    expect(receipt.lines).toEqual([expect.objectContaining({ productId: 'demo-apples', unit: 'kg', quantityMilli: 1_234, amountKopecks: 18_498 })]);
+    rig.emulator.model.place(10); // below the minimum: nothing is added
+    await until('the light reading', () => lane.app.devices.manager.weight().grams === 10);
+    const light = await lane.call(cashier, 'receipt.scan', { receiptId, code: 'demo-apples', source: 'quickKey' });
+    expect(light.ok).toBe(false);
+    if (!light.ok) expect(light.error.message.ru).toContain('Положите товар на весы');
+
+    const bare = await openDeviceLane();
+    cleanups.push(() => bare.close());
+    const other = await bare.login('1111');
+    await bare.ok(other, 'shift.open', {});
+    const open = await bare.ok(other, 'receipt.open', {});
+    const noScale = await bare.call(other, 'receipt.scan', { receiptId: open.id, code: 'demo-apples', source: 'quickKey' });
+    expect(noScale.ok).toBe(false);
+    if (!noScale.ok) expect(noScale.error.message.ru).toBe('Весы не подключены. Отсканируйте этикетку весов');
+    expect((await bare.ok(other, 'receipt.get', { receiptId: open.id })).lines).toHaveLength(0);
+  });
+
   it('an unplugged scale goes down without harm to the receipt in progress, and comes back with backoff when plugged in again', async () => {
     const rig = await laneWithScale(500);
     const { lane, cashier, receiptId, deviceId } = rig;

@@ -3,7 +3,7 @@
 // after closing a receipt and runs out of paper. Afterwards the register holds exactly one receipt per
 // paid sale, none twice, and every sale carries its FD number and fiscal sign.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -70,7 +70,10 @@ beforeAll(async () => {
   child = await buildChildScript('fiscal-chaos-child', CHILD_SOURCE);
   childScript = child.path;
 });
+/** Children still running: a test that times out does not reach its own cleanup, afterAll does. */
+const running = new Set<ChildProcess>();
 afterAll(() => {
+  for (const c of running) c.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
   child?.remove();
 });
@@ -79,6 +82,7 @@ afterAll(() => {
 function runChild(env: Record<string, string>, killAfterMs: number | null): Promise<'killed' | 'finished'> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childScript], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
+    running.add(child);
     let err = '';
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.setEncoding('utf8');
@@ -86,6 +90,7 @@ function runChild(env: Record<string, string>, killAfterMs: number | null): Prom
       if (chunk.includes('READY') && killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
     child.on('exit', (code, signal) => {
+      running.delete(child);
       if (signal === 'SIGKILL') resolve('killed');
       else if (code === 0) resolve('finished');
       else reject(new Error(`child exited ${code}: ${err}`));

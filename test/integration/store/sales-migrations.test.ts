@@ -65,3 +65,42 @@ describe('the sales store', () => {
     store.close();
   });
 });
+
+describe('sales migration 7 (receipt line marking code index)', () => {
+  const line = (id: string, markingCode: string | null, voided: boolean) =>
+    JSON.stringify({ id, productId: 'p', name: 'Молоко', markingCode, voided });
+
+  it('indexes the codes of lines written before it, and the duplicate-code question uses the index', () => {
+    const file = join(dir, 'marking-code-index.sqlite');
+    const db = new Database(file);
+    migrate(db, salesMigrations.filter((m) => m.version <= 6));
+    db.exec(`INSERT INTO users (id, name, role, pin_hash, created_at) VALUES ('u', 'Кассир', 'cashier', 'x', '2026-11-23T09:00:00Z');
+      INSERT INTO shifts (id, number, opened_at, opened_by) VALUES ('s', 1, '2026-11-23T09:00:00Z', 'u');
+      INSERT INTO receipts (id, shift_id, cashier_id, status, opened_at, updated_at) VALUES
+      ('r-open', 's', 'u', 'open', '2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z'),
+      ('r-parked', 's', 'u', 'parked', '2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z'),
+      ('r-closed', 's', 'u', 'closed', '2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z')`);
+    const insert = db.prepare('INSERT INTO receipt_lines (id, receipt_id, position, line) VALUES (?, ?, ?, ?)');
+    insert.run('l1', 'r-open', 1, line('l1', null, false));
+    insert.run('l2', 'r-parked', 1, line('l2', 'CODE-PARKED', false));
+    insert.run('l3', 'r-open', 2, line('l3', 'CODE-VOIDED', true));
+    insert.run('l4', 'r-closed', 1, line('l4', 'CODE-SOLD', false));
+    db.close();
+
+    const store = SalesStore.open(file);
+    try {
+      expect(store.receipts.holderOfMarkingCode('CODE-PARKED')).toBe('r-parked');
+      expect(store.receipts.holderOfMarkingCode('CODE-VOIDED')).toBeNull(); // a voided line frees its code
+      expect(store.receipts.holderOfMarkingCode('CODE-SOLD')).toBeNull();   // a closed receipt holds nothing
+      expect(store.receipts.holderOfMarkingCode('CODE-NEVER-SCANNED')).toBeNull();
+    } finally {
+      store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    const plan = check.prepare(`EXPLAIN QUERY PLAN SELECT r.id FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id
+      WHERE l.marking_code = ? AND r.status IN ('open','parked') AND json_extract(l.line, '$.voided') = 0 LIMIT 1`)
+      .all('x') as Array<{ detail: string }>;
+    check.close();
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/receipt_lines_marking_code/);
+  });
+});

@@ -13,6 +13,8 @@ const TABLE: Record<Permission, Record<Role, boolean>> = {
   'catalog.manage': { cashier: false, supervisor: false, administrator: true },
   'fiscal.reports': { cashier: false, supervisor: true, administrator: true },
   'marking.journal': { cashier: false, supervisor: true, administrator: true },
+  'sale.return': { cashier: false, supervisor: true, administrator: true },
+  'sale.refundCardInCash': { cashier: false, supervisor: true, administrator: true },
 };
 
 describe('roles', () => {

@@ -3,7 +3,7 @@
 // how fast something is (BENCHMARKS.md); `prilavok bench fiscal` reports that.
 import { afterEach, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { PacedDirection, lineTimeMs } from '../../../../drivers/fiscal/shtrih/emulator-pacing';
+import { PacedDirection, lineTimeMs } from '../../../../drivers/emulator-support/line-pacing';
 import type { ByteTransport } from '../../../../drivers/transport/byte-transport';
 import { ShtrihRegister } from '../../../../drivers/fiscal/shtrih/driver';
 import { openTcp } from '../../../../drivers/transport/tcp';

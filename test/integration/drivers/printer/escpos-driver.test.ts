@@ -79,10 +79,6 @@ describe('the ESC/POS printer and its faults', () => {
     emulator.silent = false;
     expect((await printer.status()).online).toBe(true);
   });
-
-  it('names a USB printer as unavailable without the usb package', async () => {
-    await expect(EscPosPrinter.open('usb://04b8:0202')).rejects.toMatchObject({ code: 'PRINTER_UNAVAILABLE' });
-  });
 });
 
 describe('runPrinterEmulator', () => {

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CasEmulator, type CasEmulatorOptions } from '../../../../drivers/scales/cas/emulator';
 import { CasEcrScale, CasIndicatorScale } from '../../../../drivers/scales/cas/driver';
-import type { Scale } from '../../../../drivers/scales/scale';
+import { scaleControls, type Scale } from '../../../../drivers/scales/scale';
 import { startRig, type Rig } from './rig';
 
 let rig: Rig<CasEmulator, Scale> | null = null;
 afterEach(async () => { await rig?.close(); rig = null; });
 
-async function start(o: Partial<CasEmulatorOptions>, open: (port: string) => Promise<Scale>) {
-  rig = await startRig('pty', (w) => CasEmulator.start({ ...w, capacityGrams: 30_000, lateMs: 500, ...o }), open);
-  return rig;
+async function start<S extends Scale>(o: Partial<CasEmulatorOptions>, open: (port: string) => Promise<S>): Promise<Rig<CasEmulator, S>> {
+  const started = await startRig('pty', (w) => CasEmulator.start({ ...w, capacityGrams: 30_000, lateMs: 500, ...o }), open);
+  rig = started;
+  return started;
 }
 const ecr = () => start({ format: 'ecr' }, (p) => CasEcrScale.open(p, { answerTimeoutMs: 200 }));
 
@@ -28,10 +29,10 @@ describe('CAS ENQ/DC1 driver against its emulator on a pty', () => {
     expect(await scale.read()).toMatchObject({ state: 'underload', weightGrams: -15 });
   });
 
-  it('says zero and tare are the scale\'s own keys', async () => {
+  it('offers no zero or tare from the till: they are the scale\'s own keys', async () => {
     const { scale } = await ecr();
-    await expect(scale.zero()).rejects.toMatchObject({ code: 'SCALE_UNSUPPORTED' });
-    await expect(scale.tare()).rejects.toMatchObject({ code: 'SCALE_UNSUPPORTED' });
+    expect(scaleControls(scale)).toEqual({ zero: false, tare: false });
+    expect((scale as Scale).setTare).toBeUndefined();
   });
 
   it.each(['garbage', 'bad-checksum', 'cut', 'silence', 'late'] as const)('recovers the right weight after one %s answer', async (fault) => {

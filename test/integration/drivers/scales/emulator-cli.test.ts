@@ -52,5 +52,31 @@ describe('runScaleEmulator', () => {
     expect(await runScaleEmulator('massak', ['--tcp', 'nohost'], io)).toBe(2);
     expect(await runScaleEmulator('massak', ['--pty', '/tmp/x', '--weight', '1.5'], io)).toBe(2);
     expect(err.join('')).toContain('usage');
+    expect(await runScaleEmulator('massak', ['--pty', '/tmp/x', '--pace', 'yes'], io)).toBe(2);
+    expect(await runScaleEmulator('massak', ['--tcp', '127.0.0.1:0', '--pace', 'on'], io)).toBe(2);
+    expect(err.join('')).toContain('--pace on needs --pty');
+  });
+
+  it('with --pace on a 9600-baud exchange takes its line time, as on a real UART', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prilavok-scale-cli-'));
+    dirs.push(dir);
+    const path = join(dir, 'scale');
+    const out: string[] = [];
+    const stop = new AbortController();
+    const done = runScaleEmulator('scale-massak', ['--pty', path, '--weight', '800', '--baud', '9600', '--pace', 'on'],
+      { stdout: (l) => out.push(l), stderr: () => undefined }, stop.signal);
+    await waitFor(() => out.length > 0);
+    const scale = await openScale({ protocol: 'massak', port: `${path}?baud=9600`, answerTimeoutMs: 500 });
+    try {
+      await scale.read();
+      const started = performance.now();
+      expect(await scale.read()).toMatchObject({ weightGrams: 800 });
+      // The request (8 bytes) and the answer (at least 16) at ~1.04 ms a byte: no less than ~25 ms.
+      expect(performance.now() - started).toBeGreaterThan(24);
+    } finally {
+      await scale.close();
+      stop.abort();
+    }
+    expect(await done).toBe(0);
   });
 });

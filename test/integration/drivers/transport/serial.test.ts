@@ -1,7 +1,9 @@
 // The serial transport on a real pty: a device that goes away must fail a write, never hang it.
 import { describe, expect, it } from 'vitest';
 import { createPtyPair } from '../../../../drivers/transport/pty';
-import { openSerial } from '../../../../drivers/transport/serial';
+import { gatherMs, openSerial } from '../../../../drivers/transport/serial';
+import { pacedTransport } from '../../../../drivers/emulator-support/line-pacing';
+import { resolveSerialLine } from '../../../../drivers/transport/serial-line';
 
 describe('the serial transport', () => {
   it('carries bytes both ways over a pty', async () => {
@@ -33,4 +35,38 @@ describe('the serial transport', () => {
     }
     await host.close();
   }, 30_000);
+
+  it('gathers a slow line\'s bytes for a few byte times, and nothing at fast rates', () => {
+    expect(gatherMs(resolveSerialLine({ baudRate: 9_600 }, { baudRate: 9_600 }))).toBe(8);
+    expect(gatherMs(resolveSerialLine({ baudRate: 19_200 }, { baudRate: 9_600 }))).toBe(4);
+    expect(gatherMs(resolveSerialLine({ baudRate: 4_800 }, { baudRate: 9_600 }))).toBe(8); // capped
+    expect(gatherMs(resolveSerialLine({ baudRate: 115_200 }, { baudRate: 9_600 }))).toBe(0);
+  });
+
+  it('at 9600 baud a frame paced byte by byte arrives whole in a few reads, not one per byte', async () => {
+    const pty = await createPtyPair();
+    const host = await openSerial({ path: pty.hostPath, baudRate: 9_600 });
+    const device = pacedTransport(await openSerial({ path: pty.devicePath, baudRate: 9_600 }), { baudRate: 9_600 });
+    try {
+      const frame = Uint8Array.from({ length: 40 }, (_, i) => i);
+      const chunks: number[][] = [];
+      const whole = new Promise<void>((resolve) => host.onData((b) => {
+        chunks.push([...b]);
+        if (chunks.flat().length >= frame.length) resolve();
+      }));
+      const started = performance.now();
+      await device.write(frame);
+      await whole;
+      const elapsed = performance.now() - started;
+      expect(chunks.flat()).toEqual([...frame]);
+      // 40 bytes take ~42 ms on the line, handed over every ~2 ms: ungathered that is ~20 reads.
+      expect(chunks.length).toBeLessThanOrEqual(8);
+      // The tail waits at most one gathering window (8 ms) after the line time, plus scheduling.
+      expect(elapsed).toBeLessThan(41.7 + 8 + 40);
+    } finally {
+      await host.close();
+      await device.close();
+      await pty.close();
+    }
+  });
 });

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HONEYWELL_ENABLE_FEATURE, HidPosAssembler, WEB_HID, decodeReport } from '../../../../drivers/scanners/hidpos/codec';
-import { HidPosScanner, loadNodeHid, type HidDevice } from '../../../../drivers/scanners/hidpos/driver';
+import { HidPosScanner, type HidDevice } from '../../../../drivers/scanners/hidpos/driver';
+import { loadNodeHid, type NodeHidModule } from '../../../../drivers/scanners/hidpos/node-hid';
 import { reportsFor } from '../../../../drivers/scanners/hidpos/report-generator';
 import type { ScannerEvent, ScannerFault } from '../../../../drivers/scanners/scanner';
 
@@ -91,7 +92,67 @@ describe('the HID POS scanner driver', () => {
     await s.close();
   });
 
-  it('says clearly when node-hid is not installed', async () => {
-    await expect(loadNodeHid('node-hid-definitely-absent')).rejects.toMatchObject({ code: 'SCANNER_UNAVAILABLE', details: { reason: 'node-hid not installed' } });
+  it('says clearly when node-hid itself does not load', async () => {
+    await expect(loadNodeHid(() => Promise.reject(new Error("Cannot find package 'node-hid'"))))
+      .rejects.toMatchObject({ code: 'SCANNER_UNAVAILABLE', details: { reason: 'node-hid did not load', cause: "Cannot find package 'node-hid'" } });
+  });
+
+  it('names libusb-1.0 when node-hid\'s native part cannot find it, after choosing hidraw first', async () => {
+    const calls: string[] = [];
+    const hid = fakeNodeHid([], calls);
+    hid.getHidapiVersion = () => { calls.push('load'); throw new Error('libusb-1.0.so.0: cannot open shared object file: No such file or directory'); };
+    const error = await loadNodeHid(async () => hid).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SCANNER_UNAVAILABLE', details: { reason: expect.stringContaining('libusb-1.0'), fix: expect.stringContaining('libusb-1.0-0') } });
+    expect(calls).toEqual(['driver hidraw', 'load']);
+  });
+
+  it('opens the usage page 0x8C interface of the chosen scanner, not its keyboard interface or another maker\'s', async () => {
+    const hid = fakeNodeHid([
+      { vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x01, path: '/dev/hidraw0' },
+      { vendorId: 0x05e0, productId: 0x1200, usagePage: 0x8c, path: '/dev/hidraw1' },
+      { vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x8c, path: '/dev/hidraw2' },
+    ]);
+    const s = await HidPosScanner.open({ vendorId: 0x0c2e, productId: 0x0b61 }, { id: 'hand' }, hid);
+    expect(FakeHidNode.opened.at(-1)).toBe('/dev/hidraw2');
+    const scans: ScannerEvent[] = [];
+    s.onScan((e) => scans.push(e));
+    FakeHidNode.last!.send(reportsFor('4601234567893', { aim: ']E0' }));
+    expect(scans).toEqual([{ code: '4601234567893', aim: ']E0', symbology: 'ean-13', source: 'hand' }]);
+    await s.close();
+    await expect(HidPosScanner.open({ path: '/dev/hidraw1' }, { id: 'table' }, hid)).resolves.toBeInstanceOf(HidPosScanner);
+    expect(FakeHidNode.opened.at(-1)).toBe('/dev/hidraw1');
+  });
+
+  it('says no HID POS scanner was found when only keyboards match, and when listing fails', async () => {
+    const keyboardOnly = fakeNodeHid([{ vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x01, path: '/dev/hidraw0' }]);
+    await expect(HidPosScanner.open({ vendorId: 0x0c2e }, { id: 'hand' }, keyboardOnly))
+      .rejects.toMatchObject({ code: 'SCANNER_NO_LINK', details: { vendorId: 0x0c2e, reason: expect.stringContaining('no HID POS scanner') } });
+    const broken = fakeNodeHid([]);
+    broken.devicesAsync = () => Promise.reject(new Error('udev enumeration failed'));
+    await expect(HidPosScanner.open({}, { id: 'hand' }, broken))
+      .rejects.toMatchObject({ code: 'SCANNER_NO_LINK', details: { reason: expect.stringContaining('udev enumeration failed') } });
   });
 });
+
+/** A node-hid device node as the fake module opens it. */
+class FakeHidNode extends FakeHid {
+  static opened: string[] = [];
+  static last: FakeHidNode | null = null;
+  constructor(path: string) {
+    super();
+    FakeHidNode.opened.push(path);
+    FakeHidNode.last = this;
+  }
+}
+
+type Listed = { vendorId: number; productId: number; usagePage: number; path: string };
+
+/** The part of node-hid the driver uses, over a fixed device list; `calls` records the order of setup calls. */
+function fakeNodeHid(listed: Listed[], calls: string[] = []): NodeHidModule {
+  return {
+    HID: FakeHidNode as unknown as NodeHidModule['HID'],
+    devicesAsync: (async () => listed.map((d) => ({ ...d, release: 1, interface: 0 }))) as NodeHidModule['devicesAsync'],
+    setDriverType: (type) => { calls.push(`driver ${type}`); },
+    getHidapiVersion: () => { calls.push('load'); return '0.15.0'; },
+  };
+}

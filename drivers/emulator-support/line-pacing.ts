@@ -1,4 +1,4 @@
-// Line pacing for the emulator: a real register's UART sends and receives one byte every
+// Line pacing for emulators (the Shtrih register, the scales): a real device's UART sends and receives one byte every
 // 10 bits / baud (start bit, 8 data bits, stop bit). A pty or a loopback socket moves bytes at once, so
 // without pacing a benchmark of the driver measures nothing but the event loop. A paced line makes every
 // byte take its line time in both directions and adds nothing else: the answer to a frame starts on the
@@ -9,7 +9,7 @@
 // millisecond-exact, so a timer takes us to within PRECISE_WINDOW_MS of the due time and setImmediate
 // turns finish the wait (they let I/O run in between; the cost is CPU for at most that window).
 import { performance } from 'node:perf_hooks';
-import { TransportEvents, type ByteTransport } from '../../transport/byte-transport';
+import { TransportEvents, type ByteTransport } from '../transport/byte-transport';
 
 export const BITS_PER_BYTE = 10;
 
