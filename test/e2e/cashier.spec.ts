@@ -4,7 +4,8 @@ import { demoMarkingCode } from '../../src-main/marking/demo-codes';
 
 /** A demo marked item's DataMatrix as a keyboard-wedge scanner types it: GS dropped (the lane restores it). */
 const wedgeForm = (code: string) => code.replaceAll('\u001d', '');
-import { expect, test, textOf } from './fixtures';
+import { expect, test, textOf, loginWithPad } from './fixtures';
+import { wedgeScan } from './wedge-scanner';
 
 const CASHIER_PIN = '1111';
 const SUPERVISOR_PIN = '9999';
@@ -14,11 +15,6 @@ function money(locator: Locator) {
   return expect.poll(async () => (await locator.first().innerText()).replace(/[\u00a0\u202f]/g, ' '));
 }
 
-async function loginWithPad(page: Page, pin: string) {
-  await expect(page.getByTestId('login-screen')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
-  await page.getByTestId('login-pin-submit').click();
-}
 
 async function loginWithKeyboard(page: Page, pin: string) {
   await expect(page.getByTestId('login-pin-input')).toBeFocused();
@@ -30,12 +26,6 @@ async function openShift(page: Page) {
   await expect(page.getByTestId('shift-screen')).toBeVisible();
   await page.getByTestId('shift-open').click();
   await expect(page.getByTestId('sale-screen')).toBeVisible();
-}
-
-/** Types a code the way a keyboard-wedge scanner does: a few ms per key, then Enter. */
-async function wedgeScan(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
 }
 
 /** Takes focus out of every field (as when the cashier just clicked the receipt). */
@@ -242,6 +232,8 @@ test('quantity: plus adds a piece, minus needs a supervisor, F3 sets it', async 
   await wedgeScan(page, DEMO_BARCODES.bread);
   await expect(lines(page)).toHaveCount(1);
   const qty = lines(page).first().getByTestId('line-qty');
+  // '+' acts on the selected line: the new line is selected once the receipt has been redrawn.
+  await expect(lines(page).first()).toHaveAttribute('data-selected', 'true');
 
   await page.keyboard.press('+');
   await expect(qty).toHaveText('2 шт');

@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { demoMarkingCode } from '../../src-main/marking/demo-codes';
 import { expect, test } from './fixtures';
+import { wedgeScan } from './wedge-scanner';
 import { lastReceipt } from './fiscal-drive';
 
 const wedgeForm = (code: string) => code.replaceAll('\u001d', '');
@@ -16,11 +17,6 @@ async function cashierAtSale(page: Page, url: string) {
   await page.getByTestId('shift-open').click();
   await expect(page.getByTestId('sale-screen')).toBeVisible();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-}
-
-async function wedgeScan(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
 }
 
 test('a sold code is refused with the plain message; a good one sells with 2000 and 1260 on the fiscal document', async ({ page, app }) => {
