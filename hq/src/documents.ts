@@ -126,7 +126,7 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
            CASE WHEN type = 'sale.closed' THEN (payload->'number')::int END AS number,
            CASE WHEN type = 'sale.closed' THEN (payload->>'closedAt')::timestamptz END AS closed_at,
            CASE WHEN type = 'sale.closed' THEN (payload->'totals'->'totalKopecks')::bigint END AS total_kopecks,
-           CASE WHEN type = 'sale.closed' THEN payload->'fiscalDocument'->>'fiscalSign' END AS fiscal_sign),
+           CASE WHEN type = 'sale.closed' THEN COALESCE(NULLIF(ltrim(payload->'fiscalDocument'->>'fiscalSign', '0'), ''), '0') END AS fiscal_sign),
        s AS (
          INSERT INTO sales (document_id, sale_id, store_id, lane_id, number, closed_at, total_kopecks, fiscal_sign)
          SELECT id, aggregate_id, $3, $1, number, closed_at, total_kopecks, fiscal_sign FROM ins WHERE type = 'sale.closed'),
@@ -141,6 +141,20 @@ export async function ingestBatch(db: HqDatabase, lane: Lane, docs: readonly Doc
       for (const d of docs) result.accepted.push(d.id);
     } else {
       await classifySkipped(tx, lane, docs, inserted, result, conflictRows);
+    }
+
+    const fiscal = new Set(docs.filter((d) => d.type === 'fiscal.document').map((d) => d.id));
+    const fiscalIds = fiscal.size === 0 ? [] : inserted.map((r) => r.id).filter((id) => fiscal.has(id));
+    if (fiscalIds.length > 0) {
+      // A sale's fiscal document follows its sale.closed (the lane's outbox order): its ФП and ФД go on
+      // the sale's lookup row, which this lane wrote before (earlier in this batch or an earlier one).
+      // The ФП is kept without leading zeros (a 32-bit number; registers print it padded or not).
+      await tx.query(
+        `UPDATE sales s
+            SET fiscal_sign = COALESCE(NULLIF(ltrim(d.payload->>'fiscalSign', '0'), ''), '0'), fd_number = (d.payload->>'fdNumber')::bigint, fn_serial = d.payload->>'fnSerial'
+           FROM documents d
+          WHERE d.id = ANY($1::text[]) AND d.type = 'fiscal.document' AND s.lane_id = $2 AND s.sale_id = d.payload->>'saleId'`,
+        [fiscalIds, lane.id]);
     }
 
     const returns = new Set(docs.filter((d) => d.type === 'receipt.returned').map((d) => d.id));

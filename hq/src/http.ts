@@ -81,19 +81,24 @@ export function createHqServer(options: HqServerOptions): HqServer {
         const p = url.searchParams;
         const number = p.get('number');
         const fiscalSign = p.get('fiscalSign');
+        const fdNumber = p.get('fdNumber');
         const from = p.get('from');
         const to = p.get('to');
         const store = p.get('store');
-        if (number === null && fiscalSign === null && from === null && to === null) {
-          throw hqErrors.malformed('give number, fiscalSign, or from/to');
+        if (number === null && fiscalSign === null && fdNumber === null && from === null && to === null) {
+          throw hqErrors.malformed('give number, fiscalSign, fdNumber, or from/to');
         }
         if (number !== null && !/^\d{1,9}$/.test(number)) throw hqErrors.malformed('number: a receipt number');
         if (fiscalSign !== null && !/^\d{1,20}$/.test(fiscalSign)) throw hqErrors.malformed('fiscalSign: digits');
+        if (fdNumber !== null && !(/^\d{1,10}$/.test(fdNumber) && Number(fdNumber) >= 1 && Number(fdNumber) <= 0xffff_ffff)) {
+          throw hqErrors.malformed('fdNumber: a fiscal document number');
+        }
         for (const [name, v] of [['from', from], ['to', to]] as const) {
           if (v !== null && Number.isNaN(Date.parse(v))) throw hqErrors.malformed(`${name}: an ISO 8601 time`);
         }
         const receipts = await findReceipts(db, {
-          ...(number !== null ? { number: Number(number) } : {}), ...(fiscalSign !== null ? { fiscalSign } : {}),
+          ...(number !== null ? { number: Number(number) } : {}), ...(fiscalSign !== null ? { fiscalSign: fiscalSign.replace(/^0+(?=\d)/, '') } : {}),
+          ...(fdNumber !== null ? { fdNumber: Number(fdNumber) } : {}),
           ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}), ...(store !== null ? { storeId: store } : {}), limit: 50,
         });
         return { receipts };

@@ -203,6 +203,46 @@ describe.each(BACKENDS)('head office on $name', (backend) => {
     expect((await get(t.url, a.token, '/v1/receipts')).status).toBe(400);
   });
 
+  it('a sale sent before the register made its receipt is found by ФП and ФД once its fiscal.document follows', async () => {
+    const sale = saleDocument(777_002, { closedAt: '2026-03-02T10:00:00.000Z' });
+    const closed = { id: testId(), seq: ++seqB, type: 'sale.closed', aggregateId: sale.id, createdAt: sale.closedAt, payload: { ...sale, fiscalState: 'pending' } };
+    expect((await post(t.url, b.token, { documents: [closed] })).body.accepted).toEqual([closed.id]);
+    expect((await get(t.url, c.token, '/v1/receipts?fiscalSign=2914000017')).body.receipts).toEqual([]);
+
+    const jobId = testId();
+    const fiscal = (saleId: string, fiscalSign: string, fdNumber: number) => ({
+      id: testId(), seq: ++seqB, type: 'fiscal.document', aggregateId: jobId, createdAt: '2026-03-02T10:00:02.000Z',
+      payload: { jobId, step: 1, kind: 'receipt', saleId, returnId: null, fnSerial: '7380440800000002', fdNumber, fiscalSign, dateTime: '2026-03-02T13:00:01', tlv: { 1054: 1 } },
+    });
+    // Another lane's document naming this sale changes nothing: only the selling lane's counts.
+    expect((await post(t.url, a.token, { documents: [{ ...fiscal(sale.id, '1111111111', 99), seq: ++seqA }] })).body.accepted).toHaveLength(1);
+    expect((await post(t.url, b.token, { documents: [fiscal(sale.id, '0291400017', 4242)] })).body.accepted).toHaveLength(1);
+
+    // Leading zeros of the ФП are not part of the number: found with or without them.
+    for (const query of ['fiscalSign=291400017', 'fiscalSign=0291400017', 'fdNumber=4242']) {
+      const found = (await get(t.url, c.token, `/v1/receipts?${query}`)).body.receipts;
+      expect(found).toMatchObject([{ laneId: b.id, sale: { id: sale.id, fiscalState: 'done',
+        fiscalDocument: { fnSerial: '7380440800000002', fdNumber: 4242, fiscalSign: '291400017' } } }]);
+    }
+    expect((await get(t.url, c.token, '/v1/receipts?fiscalSign=1111111111')).body.receipts).toEqual([]);
+    expect((await get(t.url, c.token, '/v1/receipts?fdNumber=0')).status).toBe(400);
+    expect((await get(t.url, c.token, '/v1/receipts?fdNumber=abc')).status).toBe(400);
+    // A document of a sale not sold here (a shift document, a return) is stored and touches no sale.
+    const shiftDoc = { ...fiscal(sale.id, '5', 4243), payload: { ...fiscal(sale.id, '5', 4243).payload, kind: 'closeShift', saleId: null } };
+    expect((await post(t.url, b.token, { documents: [shiftDoc] })).body.accepted).toEqual([shiftDoc.id]);
+    expect((await get(t.url, c.token, '/v1/receipts?fdNumber=4242')).body.receipts).toHaveLength(1);
+  });
+
+  it('a fiscal.document that does not match the shared schema is refused with its reason', async () => {
+    const jobId = testId();
+    const bad = { id: testId(), seq: seqB + 1, type: 'fiscal.document', aggregateId: jobId, createdAt: new Date().toISOString(),
+      payload: { jobId, step: 0, kind: 'receipt', saleId: null, returnId: null, fnSerial: 'FN-1', fdNumber: 0, fiscalSign: '12', dateTime: 'yesterday', tlv: null } };
+    const res = await post(t.url, b.token, { documents: [bad] });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toMatch(/fnSerial/);
+    expect(await count('SELECT count(*) AS n FROM documents WHERE id = $1', [bad.id])).toBe(0);
+  });
+
   it('migrations run once; a database from a newer head office is refused', async () => {
     expect(await migrate(t.hq.db)).toEqual([]);
     await t.hq.db.query("INSERT INTO schema_version (version, name) VALUES (99, 'future')");

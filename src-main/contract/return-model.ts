@@ -60,8 +60,8 @@ export const ReturnSearch = z.object({
   || s.closedFrom !== undefined || s.closedTo !== undefined, { message: 'give a receipt number, an FD number, a fiscal sign or a date' });
 export type ReturnSearch = z.infer<typeof ReturnSearch>;
 
-/** What the head office lookup did: not configured, not needed (found here), asked, or could not be reached. */
-export const HEAD_OFFICE_LOOKUP = ['notConfigured', 'notNeeded', 'asked', 'unreachable'] as const;
+/** What the head office lookup did: not configured, asked, or could not be reached. */
+export const HEAD_OFFICE_LOOKUP = ['notConfigured', 'asked', 'unreachable'] as const;
 
 /** A return line: a line of the return receipt and the sale line it gives back. */
 export const ReturnLine = ReceiptLine.extend({ saleLineId: Id });

@@ -119,7 +119,12 @@ export class FiscalJournal {
     deleteJob: Statement<[string]>;
   };
 
-  constructor(private readonly db: Database) {
+  /**
+   * onDone runs inside the transaction that marks a job done, with the job as stored (its document on it):
+   * the lane's sales store sends the document to the head office from there (fiscal-document-outbox.ts);
+   * the fiscal gateway's journal has no outbox and passes none.
+   */
+  constructor(private readonly db: Database, private readonly onDone: ((job: FiscalJob, at: string) => void) | null = null) {
     this.s = {
       insertJob: db.prepare(`INSERT INTO fiscal_jobs (id, sale_id, kind, state, payload, payload_hash, created_at, updated_at)
         VALUES (?, NULL, ?, 'pending', ?, ?, ?, ?)`),
@@ -278,7 +283,16 @@ export class FiscalJournal {
 
   /** Every step is done or skipped: the job is done (its document is already on the row). */
   jobDone(jobId: string, at: string): void {
-    this.s.jobDone.run(at, jobId);
+    const onDone = this.onDone;
+    if (onDone === null) {
+      this.s.jobDone.run(at, jobId);
+      return;
+    }
+    this.transaction(() => {
+      this.s.jobDone.run(at, jobId);
+      const row = this.s.byId.get(jobId);
+      if (row) onDone(toJob(row), at);
+    });
   }
 
   /** manual: a supervisor must look. The job keeps its journal (and its register). */

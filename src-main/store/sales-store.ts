@@ -10,6 +10,7 @@ import { SaleRepository } from './sale-repository';
 import { SettingsRepository } from './settings-repository';
 import { ShiftRepository } from './shift-repository';
 import { UserRepository } from './user-repository';
+import { FiscalDocumentOutbox } from './fiscal-document-outbox';
 import { FiscalJournal } from './fiscal-journal';
 import { MarkingJournal } from './marking-journal';
 import { PaymentJournal } from './payment-journal';
@@ -42,7 +43,7 @@ export class SalesStore {
     this.sales = new SaleRepository(db);
     this.outbox = new Outbox(db);
     this.audit = new AuditLog(db);
-    this.fiscalJournal = new FiscalJournal(db);
+    this.fiscalJournal = new FiscalJournal(db, new FiscalDocumentOutbox(db, this.outbox).jobDone);
     this.marking = new MarkingJournal(db);
     this.payments = new PaymentJournal(db);
     this.devices = new DeviceConfigRepository(db);

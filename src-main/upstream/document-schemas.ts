@@ -8,17 +8,29 @@ import { Id, IsoTime, Kopecks, NonNegativeKopecks, QuantityMilli, Receipt, Sale,
 const Time = IsoTime.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
 const Digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`), `1 to ${max} digits`);
 
-/** The FN's closed document as read back from the register: the lane's fiscal journal keeps it. */
+/**
+ * A fiscal document the register made, as the lane's fiscal journal keeps it: written to the outbox when
+ * the job that made it is done (in that transaction), so the head office can find a sale by its ФП or ФД.
+ */
 const FiscalDocument = z.object({
-  /** The sale this document fiscalised; null for documents of no sale (shift open/close, corrections). */
+  /** The lane's fiscal job that made it and the job's step (a sale's job may open the shift first). */
+  jobId: Id,
+  step: z.number().int().min(0).max(100),
+  /** What the document is: a receipt (a sale's or a return's), a shift opening or closing, a cash move, a correction. */
+  kind: z.enum(['receipt', 'openShift', 'closeShift', 'cashIn', 'cashOut', 'correction']),
+  /** The sale this document fiscalised (Sale.id); null for documents of no sale. */
   saleId: Id.nullable(),
+  /** The return this document fiscalised (its receipt.returned id); null otherwise. */
+  returnId: Id.nullable(),
   fnSerial: Digits(16),
   fdNumber: z.number().int().min(1).max(0xffff_ffff),
   /** ФПД: a 32-bit number written in decimal. */
   fiscalSign: Digits(10),
-  dateTime: Time,
-  /** The document's TLV tree as JSON, tag numbers as keys (what the register's FN read-back gave). */
-  tlv: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+  /** The register's own wall-clock time of the document (no zone: the register has none); null when it did not say. */
+  dateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/, 'the register\'s date and time').max(40).nullable(),
+  /** The document's TLV tree as JSON, tag numbers as keys (what the register's FN read-back gave); null when it gave none
+   *  or the document is not the job's own (a shift the job had to open first). */
+  tlv: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullable(),
 }).strict();
 
 /**

@@ -22,6 +22,8 @@ const LookupReply = z.object({ receipts: z.array(FoundReceipt).max(50) });
 export interface ReceiptLookupQuery {
   number?: number;
   fiscalSign?: string;
+  /** ФД: the head office matches it on every register's documents, so narrow by the sale it finds. */
+  fdNumber?: number;
   from?: string;
   to?: string;
 }
@@ -48,6 +50,7 @@ export class HqReceiptLookup {
     const params = new URLSearchParams();
     if (q.number !== undefined) params.set('number', String(q.number));
     if (q.fiscalSign !== undefined) params.set('fiscalSign', q.fiscalSign);
+    if (q.fdNumber !== undefined) params.set('fdNumber', String(q.fdNumber));
     if (q.from !== undefined) params.set('from', q.from);
     if (q.to !== undefined) params.set('to', q.to);
     let response: Response;

@@ -3,7 +3,7 @@ import { PosError, type LocalizedText } from '../../contract';
 import { errors } from '../../app/errors';
 
 export const returnErrors = {
-  saleNotFound: (headOffice: 'notConfigured' | 'notNeeded' | 'asked' | 'unreachable') => new PosError('NOT_FOUND', {
+  saleNotFound: (headOffice: 'notConfigured' | 'asked' | 'unreachable') => new PosError('NOT_FOUND', {
     ru: headOffice === 'unreachable'
       ? 'Чек не найден на этой кассе, а центральный офис недоступен. Проверьте номер или повторите позже. Возврат без чека на кассе не оформляется.'
       : 'Чек не найден. Проверьте номер чека, ФД, ФП или дату. Возврат без чека на кассе не оформляется.',

@@ -13,7 +13,7 @@ import type { Clock } from '../clock';
 import { errors } from '../../app/errors';
 import { returnErrors } from './return-errors';
 
-export type HeadOfficeLookup = 'notConfigured' | 'notNeeded' | 'asked' | 'unreachable';
+export type HeadOfficeLookup = 'notConfigured' | 'asked' | 'unreachable';
 
 /** How long a search's answer may be used to start a return. */
 const FOUND_TTL_MS = 15 * 60_000;
@@ -90,15 +90,12 @@ export class ReturnLookup {
     if (!this.deps.headOffice) return { remote: [], headOffice: 'notConfigured' };
     const query: ReceiptLookupQuery = {
       ...(q.saleNumber !== undefined ? { number: q.saleNumber } : {}), ...(q.fiscalSign !== undefined ? { fiscalSign: q.fiscalSign.replace(/^0+(?=\d)/, '') } : {}),
+      ...(q.fdNumber !== undefined ? { fdNumber: q.fdNumber } : {}),
       ...(q.closedFrom !== undefined ? { from: q.closedFrom } : {}), ...(q.closedTo !== undefined ? { to: q.closedTo } : {}),
     };
-    // The head office does not index FD numbers: a search by ФД alone is this lane's only.
-    if (Object.keys(query).length === 0) return { remote: [], headOffice: 'notNeeded' };
     if (!this.deps.linkUsable()) return { remote: [], headOffice: 'unreachable' };
     try {
-      const found = await this.deps.headOffice.find(query);
-      // A search by ФД narrows the head office's answer too, where the sale carries its document.
-      const remote = q.fdNumber === undefined ? found : found.filter((r) => r.sale.fiscalDocument?.fdNumber === q.fdNumber);
+      const remote = await this.deps.headOffice.find(query);
       return { remote, headOffice: 'asked' };
     } catch {
       return { remote: [], headOffice: 'unreachable' };

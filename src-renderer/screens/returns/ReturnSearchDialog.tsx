@@ -12,7 +12,7 @@ import { useUi } from '../../state/ui';
 import { call } from '../../transport/pos';
 import './returns.css';
 
-type HeadOffice = 'notConfigured' | 'notNeeded' | 'asked' | 'unreachable';
+type HeadOffice = 'notConfigured' | 'asked' | 'unreachable';
 
 /** The day picked in the dialog as the lane's local day, in ISO instants. */
 function dayRange(day: string): Pick<ReturnSearch, 'closedFrom' | 'closedTo'> {

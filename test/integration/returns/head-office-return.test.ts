@@ -18,9 +18,10 @@ afterEach(async () => {
   await hq.destroy();
 });
 
-async function laneAt(store: string, name: string, withTerminals = false): Promise<{ lane: TestLane; cashier: Session }> {
+async function laneAt(store: string, name: string, withTerminals = false, withRegister = false): Promise<{ lane: TestLane; cashier: Session }> {
   const { token } = await hq.addLane(store, name);
-  const lane = await openLane({ upstream: { baseUrl: hq.url, token }, ...(withTerminals ? { payments: 'demo-emulators' as const } : {}) });
+  const lane = await openLane({ upstream: { baseUrl: hq.url, token }, ...(withTerminals ? { payments: 'demo-emulators' as const } : {}),
+    ...(withRegister ? { fiscal: 'demo-emulator' as const } : {}) });
   lanes.push(lane);
   const cashier = await login(lane, '1111');
   await lane.ok(cashier, 'shift.open', {});
@@ -67,6 +68,26 @@ describe('a return at another lane', () => {
     expect(fromB.sales[0]).toMatchObject({ lines: [{ returnedMilli: 2000, returnableMilli: 0 }], refusal: expect.anything() });
     const reply = await fetch(`${hq.url}/v1/receipts?number=${sale.number}`, { headers: { authorization: `Bearer ${(await hq.addLane('store-3', 'Касса 9')).token}` } });
     expect(((await reply.json()) as { receipts: Array<{ lines: Array<{ returnedMilli: number }> }> }).receipts[0]!.lines[0]!.returnedMilli).toBe(2000);
+  });
+
+  it('is found at another lane by the ФП or the ФД printed on the buyer\'s receipt, once the selling lane\'s register made it', async () => {
+    const a = await laneAt('store-1', 'Касса 1', false, true);
+    const b = await laneAt('store-2', 'Касса 7');
+    const sale = await sellForCash(a.lane, a.cashier, [DEMO_BARCODES.water]);
+    await vi.waitFor(async () => expect((await a.lane.ok(a.cashier, 'sales.get', { saleId: sale.id })).fiscalState).toBe('done'), { timeout: 15_000 });
+    const { fiscalDocument } = await a.lane.ok(a.cashier, 'sales.get', { saleId: sale.id });
+    await synced(a.lane, a.cashier);
+
+    const expected = { headOffice: 'asked', sales: [{ saleId: sale.id, source: 'headOffice', laneName: 'Касса 1',
+      fiscalDocument: { fdNumber: fiscalDocument.fdNumber, fiscalSign: fiscalDocument.fiscalSign } }] };
+    expect(await b.lane.ok(b.cashier, 'return.search', { fiscalSign: fiscalDocument.fiscalSign })).toMatchObject(expected);
+    // The receipt prints the ФП with leading zeros: the same number.
+    expect(await b.lane.ok(b.cashier, 'return.search', { fiscalSign: fiscalDocument.fiscalSign.padStart(10, '0') })).toMatchObject(expected);
+    expect(await b.lane.ok(b.cashier, 'return.search', { fdNumber: fiscalDocument.fdNumber })).toMatchObject(expected);
+    const wrong = await b.lane.call(b.cashier, 'return.search', { fiscalSign: String((Number(fiscalDocument.fiscalSign) + 1) % 4_294_967_296) });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { headOffice: 'asked' } } });
+    const atB = await startReturnWithSupervisor(b.lane, b.cashier, sale.id);
+    expect(atB.sale).toMatchObject({ id: sale.id, source: 'headOffice', laneName: 'Касса 1' });
   });
 
   it('a card part taken at the other lane\'s terminal cannot be refunded here: cash only with a supervisor', async () => {
