@@ -79,10 +79,12 @@ export class ScaleLink {
   async readFrame(scan: FrameScanner, timeoutMs: number): Promise<Uint8Array> {
     const deadline = Date.now() + timeoutMs;
     let buffer: number[] = [];
+    let scanned: FrameScan = { drop: 0, length: null };
     for (;;) {
       for (;;) {
         const view = Uint8Array.from(buffer);
         const s = scan(view);
+        scanned = s;
         if (s.drop > 0) { buffer = buffer.slice(Math.min(s.drop, buffer.length)); continue; }
         if (s.length !== null && (s.length > MAX_FRAME_BYTES || s.length <= 0)) { buffer = buffer.slice(1); continue; }
         if (s.length !== null && buffer.length >= s.length) return view.slice(0, s.length);
@@ -91,7 +93,14 @@ export class ScaleLink {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new ReadTimeout(timeoutMs);
+      // A slow serial line waits for the rest of a frame whose length is known, and reads it at once.
+      if (this.queue.available === 0) this.transport.expect?.(scanned.length !== null ? scanned.length - buffer.length : null);
       buffer.push(await this.queue.readByte(left));
+      // The rest of a frame of known length that is already here: taken at once, not a byte per turn
+      // (never past the frame's end: what follows it belongs to the next read).
+      if (scanned.length !== null && scanned.drop === 0) {
+        for (const b of this.queue.takeAvailable(scanned.length - buffer.length)) buffer.push(b);
+      }
     }
   }
 

@@ -68,6 +68,13 @@ export class ByteQueue {
     });
   }
 
+  /** Up to `max` bytes already received, at once (none: an empty array); never waits. */
+  takeAvailable(max: number): number[] {
+    const out: number[] = [];
+    while (out.length < max && this.chunks.length > 0) out.push(this.take());
+    return out;
+  }
+
   async readBytes(count: number, perByteTimeoutMs: number): Promise<Uint8Array> {
     const out = new Uint8Array(count);
     for (let i = 0; i < count; i++) out[i] = await this.readByte(perByteTimeoutMs);

@@ -13,6 +13,13 @@ export interface ByteTransport {
   /** Called once when the far side goes away or the port fails; not called after close(). */
   onClose(listener: (error: Error | null) => void): () => void;
   close(): Promise<void>;
+  /**
+   * A hint from a reader that knows its frame's length: `bytes` more complete the frame in progress (0: it
+   * is complete; null: not known). A transport that gathers a slow line's bytes (serial) then waits about
+   * that long before it reads again, instead of its default; others ignore it. Never needed for
+   * correctness: bytes arrive either way.
+   */
+  expect?(bytes: number | null): void;
 }
 
 export class TransportError extends Error {

@@ -1,9 +1,10 @@
 // `prilavok bench devices`: the lane's peripherals end to end, measured in the real UI (Chromium).
 // The devices are the project's emulators in processes of their own, on ptys, as a till's USB-serial
 // adapters are: a Massa-K scale at 9600 baud with every byte paced at the line's speed (`--pace`), a hand
-// and a table scanner, an ESC/POS printer and a customer display. The lane runs in this process with its
-// configured devices (the device manager opens them) and the browser host; the cashier's page runs in
-// Chromium, logged in, on the sale screen.
+// and a table scanner, an ESC/POS printer and a customer display. The lane runs in a process of its own
+// with its configured devices (the device manager opens them) and the browser host (devices-lane.ts), as
+// Electron's main process would; this process only drives the cashier's page in Chromium (Playwright),
+// logged in, on the sale screen.
 // - scale_to_ui: the load on the emulated scale changes (a `put` line on its stdin) → the new weight is
 //   on the sale screen's scale panel: the DOM shows it and the frame that paints it has begun (the page
 //   records requestAnimationFrame after the mutation). Both clocks are the system clock
@@ -11,21 +12,18 @@
 // - scanner_to_line: a code written by the emulated scanner → the receipt's total on screen includes the
 //   new line (serial port → scanner hub → event to the page → receipt.scan → line committed → the page
 //   redraws), same clocks. Scanners alternate, as a hand and a table scanner do.
-// - idle_cpu_pct: CPU time of this process (the lane: device manager, health checks, the scale's
-//   polling, the browser host) over a quiet window with every device connected, as % of one core.
-//   Chromium's and the emulators' processes are not counted: they are the page and the hardware.
+// - idle_cpu_pct: CPU time of the lane's process (device manager, health checks, the scale's polling,
+//   the browser host) over a quiet window with every device connected, as % of one core. Chromium's,
+//   the emulators' and this driver's processes are not counted: they are the page, the hardware and us.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createApp, type PosAppInternals } from '../create-app';
 import { DEMO_USERS } from '../demo-seed';
-import { DEMO_GENERATED_SKUS, generatedProducts } from '../../store/catalog-generator';
-import { startBrowserHost, type BrowserHost } from '../../host/browser-host';
 import { findChromium, CHROMIUM_APP_FLAGS } from '../../host/find-chromium';
-import type { DeviceDraft } from '../../contract/device-model';
 import { percentile, progress, report, round, type BenchReport } from './report';
-import { EmulatorProcess, projectRoot } from './emulator-process';
+import { BenchProcess, EmulatorProcess } from './bench-process';
+import { BENCH_PTYS } from './devices-lane';
 
 export interface DevicesBenchParams {
   samples: number;
@@ -74,52 +72,33 @@ async function painted(page: Page, timeoutMs = 10_000): Promise<number> {
   return await handle.jsonValue() as number;
 }
 
-function device(id: string, name: string, kind: DeviceDraft['kind'], protocol: string, port: string, role: string): DeviceDraft {
-  return { id, name, kind, protocol, port, role, enabled: true, options: {} };
-}
-
 export async function benchDevices(params: DevicesBenchParams): Promise<BenchReport> {
   const chromiumPath = findChromium();
   if (!chromiumPath) throw new Error('no Chromium found (set CHROMIUM_PATH)');
   if (params.samples + WARMUP > MAX_SCANS) throw new Error(`--samples must be at most ${MAX_SCANS - WARMUP}`);
   const dir = mkdtempSync(join(tmpdir(), 'prilavok-bench-devices-'));
-  const emulators: EmulatorProcess[] = [];
-  let app: PosAppInternals | null = null;
-  let host: BrowserHost | null = null;
+  const emulators: BenchProcess[] = [];
+  let lane: BenchProcess | null = null;
   try {
-    progress(`bench devices: emulators on ptys (scale at ${params.baud} baud, paced), lane, Chromium`);
+    progress(`bench devices: emulators on ptys (scale at ${params.baud} baud, paced), the lane in its own process, Chromium`);
     const pty = (name: string) => join(dir, name);
-    const scale = await EmulatorProcess.start(['scale-massak', '--pty', pty('scale'), '--baud', String(params.baud), '--pace', 'on', '--weight', '0'], 'SCALE_READY');
+    const scale = await EmulatorProcess.start(['scale-massak', '--pty', pty(BENCH_PTYS.scale), '--baud', String(params.baud), '--pace', 'on', '--weight', '0'], 'SCALE_READY');
     emulators.push(scale);
-    const hand = await EmulatorProcess.start(['scanner', '--pty', pty('scanner-hand')], 'SCANNER_READY');
+    const hand = await EmulatorProcess.start(['scanner', '--pty', pty(BENCH_PTYS.hand)], 'SCANNER_READY');
     emulators.push(hand);
-    const table = await EmulatorProcess.start(['scanner', '--pty', pty('scanner-table')], 'SCANNER_READY');
+    const table = await EmulatorProcess.start(['scanner', '--pty', pty(BENCH_PTYS.table)], 'SCANNER_READY');
     emulators.push(table);
-    emulators.push(await EmulatorProcess.start(['escpos', '--pty', pty('printer')], 'ESCPOS_READY'));
-    emulators.push(await EmulatorProcess.start(['escpos', '--pty', pty('display')], 'ESCPOS_READY'));
+    emulators.push(await EmulatorProcess.start(['escpos', '--pty', pty(BENCH_PTYS.printer)], 'ESCPOS_READY'));
+    emulators.push(await EmulatorProcess.start(['escpos', '--pty', pty(BENCH_PTYS.display)], 'ESCPOS_READY'));
 
-    app = await createApp({ dataDir: join(dir, 'lane'), demo: true, devices: 'configured' });
-    const admin = app.newSession();
-    app.services.session.login(admin, DEMO_USERS.find((u) => u.role === 'administrator')!.pin);
-    const drafts = [
-      device('bench-scale', 'Весы Масса-К', 'scale', 'massak', `${pty('scale')}?baud=${params.baud}`, 'weighing scale'),
-      device('bench-hand', 'Ручной сканер', 'scanner', 'serial', pty('scanner-hand'), 'hand scanner'),
-      device('bench-table', 'Настольный сканер', 'scanner', 'serial', pty('scanner-table'), 'table scanner'),
-      device('bench-printer', 'Принтер чеков', 'printer', 'escpos', pty('printer'), 'receipt printer'),
-      device('bench-display', 'Дисплей покупателя', 'display', 'escpos', pty('display'), 'customer display'),
-    ];
-    for (const d of drafts) await app.devices.manager.save(admin.user!, d);
-    app.services.shift.open(admin.user!);
-    await waitFor(() => app!.devices.manager.status().every((s) => s.state === 'up'), 15_000, () =>
-      `devices not up: ${JSON.stringify(app!.devices.manager.status().map((s) => [s.id, s.state]))}`);
-    const barcodes = pieceGoods(app, params.samples + WARMUP);
-
-    host = await startBrowserHost(app, { port: 0, rendererDir: join(projectRoot(), 'out', 'renderer'), host: '127.0.0.1' });
+    lane = await BenchProcess.start(['bench', 'devices-lane', '--dir', dir, '--baud', String(params.baud), '--scans', String(params.samples + WARMUP)],
+      'LANE_READY ', 60_000);
+    const { url, barcodes } = JSON.parse(lane.readyLine.slice('LANE_READY '.length)) as { url: string; barcodes: string[] };
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', ...CHROMIUM_APP_FLAGS] });
     try {
       const page = await browser.newPage();
-      await page.goto(host.url);
+      await page.goto(url);
       await page.getByTestId('login-pin-input').waitFor({ state: 'visible' });
       await page.keyboard.type(DEMO_USERS.find((u) => u.role === 'cashier')!.pin);
       await page.keyboard.press('Enter');
@@ -156,13 +135,10 @@ export async function benchDevices(params: DevicesBenchParams): Promise<BenchRep
       // 3. Idle: every device connected and polled, the page open, nobody at the till.
       progress(`bench devices: idle for ${params.idleSeconds} s`);
       await sleep(2_000);
-      const cpu0 = process.cpuUsage();
-      const wall0 = performance.now();
+      await lane.ask('idle-start', 'IDLE_STARTED');
       await sleep(params.idleSeconds * 1_000);
-      const cpu = process.cpuUsage(cpu0);
-      const wallMs = performance.now() - wall0;
-      const notUp = app.devices.manager.status().filter((s) => s.state !== 'up').map((s) => s.id);
-      if (notUp.length > 0) throw new Error(`devices went down during the bench: ${notUp.join(', ')}`);
+      const idle = JSON.parse((await lane.ask('idle-end', 'IDLE ')).slice('IDLE '.length)) as { userUs: number; systemUs: number; wallMs: number; notUp: string[] };
+      if (idle.notUp.length > 0) throw new Error(`devices went down during the bench: ${idle.notUp.join(', ')}`);
 
       return report('devices', {
         ...params, warmup: WARMUP, scale: 'massak (Протокол 100) on a pty, paced', scanners: 2, printer: 'escpos', display: 'escpos',
@@ -172,35 +148,15 @@ export async function benchDevices(params: DevicesBenchParams): Promise<BenchRep
         scale_to_ui_p99_ms: round(percentile(scaleMs, 99), 1),
         scanner_to_line_p50_ms: round(percentile(scanMs, 50), 1),
         scanner_to_line_p99_ms: round(percentile(scanMs, 99), 1),
-        idle_cpu_pct: round(((cpu.user + cpu.system) / 1_000 / wallMs) * 100, 2),
+        idle_cpu_pct: round(((idle.userUs + idle.systemUs) / 1_000 / idle.wallMs) * 100, 2),
       });
     } finally {
       await browser.close();
     }
   } finally {
-    await host?.close().catch(() => undefined);
-    await app?.close().catch(() => undefined);
+    await lane?.stop().catch(() => undefined);
     for (const e of emulators) await e.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Piece goods of the demo catalog that are not marked (a marking code needs its own check: bench marking). */
-function pieceGoods(app: PosAppInternals, count: number): string[] {
-  const barcodes: string[] = [];
-  for (const p of generatedProducts(DEMO_GENERATED_SKUS, 1)) {
-    const product = p.barcodes[0] ? app.catalog.products.byBarcode(p.barcodes[0]) : null;
-    if (product && product.marking === null && product.unit === 'piece' && product.priceKopecks > 0) barcodes.push(p.barcodes[0]!);
-    if (barcodes.length >= count) return barcodes;
-  }
-  throw new Error(`the demo catalog has too few piece goods for ${count} scans`);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > until) throw new Error(what());
-    await sleep(50);
   }
 }
 

@@ -5,13 +5,13 @@
 // elsewhere): in this process their HTTP servers, timers and garbage would land in the lane's timings.
 // - decision: the True API emulator answers every codes/check after `latencyMs` (50 ms).
 // - overhead (the check's own time above the network time): the scan's own codes/check request is timed
-//   where the client makes it (fetch wrapped for the bench: request sent → answer body read), and so is
+//   where the client makes it (http-json's observeRequests: request sent → answer body read), and so is
 //   the sales database's COMMIT (the fsync of synchronous=FULL, SalesStore.transaction wrapped: body done →
 //   committed), which every scan pays for its receipt line, marked or not (`bench sale` measures it as part
 //   of scan_to_line). overhead = scan − that request − that commit wait, paired per scan; scan_overhead =
 //   scan − that request (all the cashier waits beyond the network, the disk included); commit_* is the
-//   fsync alone — it follows the disk, not our code. Each scan is also followed by a raw fetch of the same
-//   body (network_* figures, and overhead_vs_raw_*: scan − that separate round trip, which adds the
+//   fsync alone — it follows the disk, not our code. Each scan is also followed by a raw request of the same
+//   body (requestJson, the client's own HTTP layer without the client) (network_* figures, and overhead_vs_raw_*: scan − that separate round trip, which adds the
 //   network's jitter of two requests to the figure).
 // - failover: the best host (lowest avgTimeMs, host 0) is killed (connection refused); every decision
 //   after it counts, the first ones that still try the dead host before the checker blocks it included.
@@ -26,7 +26,8 @@ import type { CallOutcome } from '../../contract';
 import { demoMarkingCode } from '../../marking/demo-codes';
 import { CODES_CHECK_PATH } from '../../marking/true-api-client';
 import { CDN_INFO_PATH } from '../../marking/cdn-hosts';
-import { EmulatorProcess } from './emulator-process';
+import { deadline, observeRequests, requestJson } from '../../marking/http-json';
+import { EmulatorProcess, type BenchProcess } from './bench-process';
 import type { MarkingCheckSettingsInput } from '../../marking/check-settings';
 import type { SalesStore } from '../../store/sales-store';
 import { percentile, progress, report, round, type BenchReport } from './report';
@@ -110,27 +111,11 @@ class ScanningLane {
   }
 }
 
-/**
- * Times the True API client's own codes/check requests: fetch is wrapped for the bench only, from the
- * call to the answer body read (what the client waits for). The raw round trip below uses the unwrapped fetch.
- */
-function timeCodesCheckFetches(): { reset(): void; lastMs(): number | null; restore(): void } {
-  const original = globalThis.fetch;
+/** Times the True API client's own codes/check requests, from the request to the answer body read. */
+function timeCodesCheckRequests(): { reset(): void; lastMs(): number | null; restore(): void } {
   let last: number | null = null;
-  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const started = performance.now();
-    const response = await original(input, init);
-    if (!url.includes(CODES_CHECK_PATH)) return response;
-    const text = response.text.bind(response);
-    response.text = async () => {
-      const body = await text();
-      last = performance.now() - started;
-      return body;
-    };
-    return response;
-  };
-  return { reset: () => { last = null; }, lastMs: () => last, restore: () => { globalThis.fetch = original; } };
+  const stop = observeRequests((t) => { if (t.url.includes(CODES_CHECK_PATH)) last = t.ms; });
+  return { reset: () => { last = null; }, lastMs: () => last, restore: stop };
 }
 
 /**
@@ -154,17 +139,14 @@ function timeCommits(store: SalesStore): { reset(): void; totalMs(): number; res
   return { reset: () => { total = 0; }, totalMs: () => total, restore: () => { store.transaction = original; } };
 }
 
-/** The pure network round trip: the same request the True API client sends, without the client. */
+/** The pure network round trip: the same request the True API client sends, through its HTTP layer, without the client. */
 async function rawCheck(host: string, code: string): Promise<number> {
   const t0 = nowMs();
-  const response = await fetch(host + CODES_CHECK_PATH, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-API-KEY': API_KEY },
-    body: JSON.stringify({ codes: [code] }),
-  });
-  await response.text();
+  const d = deadline(5_000);
+  const reply = await requestJson({ url: host + CODES_CHECK_PATH, method: 'POST', headers: { 'X-API-KEY': API_KEY }, body: { codes: [code] }, signal: d.signal })
+    .finally(d.done);
   const ms = nowMs() - t0;
-  if (response.status !== 200) throw new Error(`codes/check answered ${response.status}`);
+  if (reply.kind !== 'reply' || reply.status !== 200) throw new Error(`codes/check answered ${reply.kind === 'reply' ? reply.status : reply.failure}`);
   return ms;
 }
 
@@ -173,7 +155,7 @@ async function rawCheck(host: string, code: string): Promise<number> {
  * endpoint as its CLI documents, so that serving the lane's requests costs the lane's process nothing.
  */
 class TrueApiProcess {
-  private constructor(private readonly emulator: EmulatorProcess, readonly cdnBase: string, readonly hostUrls: string[]) {}
+  private constructor(private readonly emulator: BenchProcess, readonly cdnBase: string, readonly hostUrls: string[]) {}
 
   static async start(latencyMs: number): Promise<TrueApiProcess> {
     const emulator = await EmulatorProcess.start(['truapi', '--port', '0', '--hosts', String(AVG_TIME_MS.length), '--latency-ms', String(latencyMs)], 'LISTENING ');
@@ -237,7 +219,7 @@ export async function benchMarking(params: MarkingBenchParams): Promise<BenchRep
     const scanOverheadMs: number[] = [];
     const commitMs: number[] = [];
     const overheadVsRawMs: number[] = [];
-    const timing = timeCodesCheckFetches();
+    const timing = timeCodesCheckRequests();
     closers.push(async () => timing.restore());
     const commits = timeCommits(lane.app.sales);
     closers.push(async () => commits.restore());

@@ -9,6 +9,7 @@ import { DEFAULT_BATCH_SIZE } from '../../upstream';
 import { benchMarking } from '../bench/marking-bench';
 import { benchPayment } from '../bench/payment-bench';
 import { benchDevices } from '../bench/devices-bench';
+import { serveDevicesLane } from '../bench/devices-lane';
 import { option } from '../data-dir';
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -30,6 +31,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
       baseSkus: int('base-skus', 100_000), batch: int('batch', DEFAULT_BATCH_SIZE) }); break;
     case 'marking': result = await benchMarking({ samples: int('samples', 1000), latencyMs: int('latency-ms', 50) }); break;
     case 'devices': result = await benchDevices({ samples: int('samples', 300), baud: int('baud', 9600), idleSeconds: int('idle-seconds', 30) }); break;
+    // The lane process `bench devices` starts for itself (not a benchmark of its own).
+    case 'devices-lane': {
+      const dir = option(rest, 'dir');
+      if (dir === undefined) throw new Error('--dir is required');
+      return await serveDevicesLane({ dir, baud: int('baud', 9600), scans: int('scans', 310) });
+    }
     case 'payment': result = await benchPayment({ payments: int('payments', 1000), stepDelayMs: int('step-delay-ms', 5) }); break;
     default:
       process.stderr.write('usage: prilavok bench catalog|sale|startup|video|fiscal|sync|marking|payment|devices [options] --json\n');

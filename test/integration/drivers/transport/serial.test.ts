@@ -37,9 +37,10 @@ describe('the serial transport', () => {
   }, 30_000);
 
   it('gathers a slow line\'s bytes for a few byte times, and nothing at fast rates', () => {
-    expect(gatherMs(resolveSerialLine({ baudRate: 9_600 }, { baudRate: 9_600 }))).toBe(8);
-    expect(gatherMs(resolveSerialLine({ baudRate: 19_200 }, { baudRate: 9_600 }))).toBe(4);
-    expect(gatherMs(resolveSerialLine({ baudRate: 4_800 }, { baudRate: 9_600 }))).toBe(8); // capped
+    expect(gatherMs(resolveSerialLine({ baudRate: 9_600 }, { baudRate: 9_600 }))).toBe(20); // capped
+    expect(gatherMs(resolveSerialLine({ baudRate: 19_200 }, { baudRate: 9_600 }))).toBe(10);
+    expect(gatherMs(resolveSerialLine({ baudRate: 4_800 }, { baudRate: 9_600 }))).toBe(20); // capped
+    expect(gatherMs(resolveSerialLine({ baudRate: 38_400 }, { baudRate: 9_600 }))).toBe(0);
     expect(gatherMs(resolveSerialLine({ baudRate: 115_200 }, { baudRate: 9_600 }))).toBe(0);
   });
 
@@ -59,10 +60,36 @@ describe('the serial transport', () => {
       await whole;
       const elapsed = performance.now() - started;
       expect(chunks.flat()).toEqual([...frame]);
-      // 40 bytes take ~42 ms on the line, handed over every ~2 ms: ungathered that is ~20 reads.
-      expect(chunks.length).toBeLessThanOrEqual(8);
-      // The tail waits at most one gathering window (8 ms) after the line time, plus scheduling.
-      expect(elapsed).toBeLessThan(41.7 + 8 + 40);
+      // 40 bytes take ~42 ms on the line, handed over every ~2 ms: ungathered that is ~20 reads; gathered
+      // 20 ms after each chunk, about three.
+      expect(chunks.length).toBeLessThanOrEqual(6);
+      // The tail waits at most one gathering window (20 ms) after the line time, plus scheduling.
+      expect(elapsed).toBeLessThan(41.7 + 20 + 40);
+    } finally {
+      await host.close();
+      await device.close();
+      await pty.close();
+    }
+  });
+
+  it('a reader that says how much of its frame is missing sets the wait: nothing missing, read again at once', async () => {
+    const pty = await createPtyPair();
+    const host = await openSerial({ path: pty.hostPath, baudRate: 9_600 });
+    const device = pacedTransport(await openSerial({ path: pty.devicePath, baudRate: 9_600 }), { baudRate: 9_600 });
+    try {
+      const frame = Uint8Array.from({ length: 40 }, (_, i) => i);
+      const chunks: number[][] = [];
+      const whole = new Promise<void>((resolve) => host.onData((b) => {
+        chunks.push([...b]);
+        // "Complete" after every chunk (a reader of one-byte frames): no gathering at all.
+        host.expect?.(0);
+        if (chunks.flat().length >= frame.length) resolve();
+      }));
+      await device.write(frame);
+      await whole;
+      expect(chunks.flat()).toEqual([...frame]);
+      // Handed over every ~2 ms by the pty and read as they come: far more reads than gathered (≤ 6).
+      expect(chunks.length).toBeGreaterThan(8);
     } finally {
       await host.close();
       await device.close();
