@@ -77,6 +77,7 @@ describe.each(BACKENDS)('the operator of the head office on $name', (backend) =>
     const lane = await t.addLane('d1', 'Касса 1');
     const at = new Date().toISOString();
     const sale = saleDocument(5001);
+    const jobId = testId();
     const returned = {
       id: testId(), saleId: sale.id, saleNumber: 5001, shiftId: 'shift-1', returnedAt: at, cashier: sale.cashier, authorisedBy: 'u-super',
       reason: 'брак', lines: [{ lineId: sale.lines[0]!.id, productId: 'demo-milk', quantityMilli: 1000, amountKopecks: 8990 }],
@@ -85,7 +86,8 @@ describe.each(BACKENDS)('the operator of the head office on $name', (backend) =>
     const docs = [
       { type: 'sale.closed', aggregateId: sale.id, payload: sale },
       { type: 'receipt.returned', aggregateId: returned.id, payload: returned },
-      { type: 'fiscal.document', aggregateId: testId(), payload: { saleId: sale.id, fnSerial: '7380440800000001', fdNumber: 12, fiscalSign: '3826198312', dateTime: at, tlv: { 1040: 12, 1077: '3826198312' } } },
+      { type: 'fiscal.document', aggregateId: jobId, payload: { jobId, step: 1, kind: 'receipt', saleId: sale.id, returnId: null, fnSerial: '7380440800000001',
+        fdNumber: 12, fiscalSign: '3826198312', dateTime: '2026-11-23T10:15:00', tlv: { 1040: 12, 1077: '3826198312' } } },
       { type: 'audit.record', aggregateId: testId(), payload: { seq: 1, id: testId(), at, actorId: 'u-cashier', authorisedBy: null, action: 'receipt.close', subjectId: sale.id, details: {}, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) } },
       { type: 'marking.check', aggregateId: testId(), payload: { code: '0104600439931256215Qbag!\u001d93Zjqw', gtin: '04600439931256', decision: 'allow', rule: 'online.ok', checkedBy: 'online', reqId: testId(), at } },
       { type: 'payment.operation', aggregateId: testId(), payload: { id: testId(), receiptId: sale.receiptId, originalId: null, kind: 'purchase', method: 'card', amountKopecks: 8990, outcome: 'approved', rrn: '123456789012', authCode: 'A1B2C3', terminalId: '00012345', cardMasked: '220012******1234', declineCode: null, at } },
@@ -96,6 +98,8 @@ describe.each(BACKENDS)('the operator of the head office on $name', (backend) =>
     // The return is counted against the sale's line in the receipt lookup.
     const found = await get(t.url, lane.token, '/v1/receipts?number=5001');
     expect(found.body.receipts[0].lines).toEqual([{ lineId: sale.lines[0]!.id, quantityMilli: 2000, returnedMilli: 1000 }]);
+    // The fiscal document puts the sale's ФП on its lookup row.
+    expect((await get(t.url, lane.token, '/v1/receipts?fiscalSign=3826198312')).body.receipts).toMatchObject([{ sale: { id: sale.id } }]);
 
     const bad = [
       { ...docs[2]!, id: testId(), seq: 10, payload: { ...(docs[2]!.payload as object), fiscalSign: 'abc' } },
