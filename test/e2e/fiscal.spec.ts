@@ -2,20 +2,14 @@
 // demo lane starts), the supervisor's X report goes through the same register, and so does a correction
 // receipt made from the register panel.
 import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
-import { expect, test, loginWithPad } from './fixtures';
+import { cashierOnSaleScreen, expect, test, typeIntoBarcodeField } from './fixtures';
 import { registerTape } from './fiscal-drive';
 
 
 test('a cash sale is fiscalised on the register and the X report needs a supervisor', async ({ page, app }) => {
-  await page.goto(app.url);
-  await loginWithPad(page, '1111');
-  await expect(page.getByTestId('shift-screen')).toBeVisible();
-  await page.getByTestId('shift-open').click();
-  await expect(page.getByTestId('sale-screen')).toBeVisible();
+  await cashierOnSaleScreen(page, app.url);
 
-  await page.getByTestId('barcode-input').click();
-  await page.keyboard.type(DEMO_BARCODES.bread, { delay: 40 });
-  await page.keyboard.press('Enter');
+  await typeIntoBarcodeField(page, DEMO_BARCODES.bread);
   await expect(page.getByTestId('receipt-line')).toHaveCount(1);
   await page.keyboard.press('F6');
   // An electronic receipt: the buyer's phone (1008), checked in the dialog before the lane checks it again.

@@ -104,3 +104,19 @@ export async function loginWithPad(page: Page, pin: string): Promise<void> {
   for (const digit of pin) await page.getByTestId(`login-pin-pad-${digit}`).click();
   await page.getByTestId('login-pin-submit').click();
 }
+
+/** The cashier (PIN 1111) logged in on the pad, the shift opened, on the sale screen. */
+export async function cashierOnSaleScreen(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await loginWithPad(page, '1111');
+  await expect(page.getByTestId('shift-screen')).toBeVisible();
+  await page.getByTestId('shift-open').click();
+  await expect(page.getByTestId('sale-screen')).toBeVisible();
+}
+
+/** Types a code into the sale screen's barcode field as a person does (slowly, not a wedge burst), then Enter. */
+export async function typeIntoBarcodeField(page: Page, code: string): Promise<void> {
+  await page.getByTestId('barcode-input').click();
+  await page.keyboard.type(code, { delay: 40 });
+  await page.keyboard.press('Enter');
+}

@@ -2,20 +2,15 @@
 // the receipt by its number, a supervisor's PIN unlocks the return, the cashier takes the item back and
 // closes the return; the demo register (Shtrih-M emulator) then holds a return document (1054 = 2).
 import { DEMO_BARCODES } from '../../src-main/store/catalog-generator';
-import { expect, test, textOf, loginWithPad } from './fixtures';
+import { cashierOnSaleScreen, expect, test, textOf, typeIntoBarcodeField } from './fixtures';
 import { lastReceipt } from './fiscal-drive';
 
 
 test('a cash sale is returned with a supervisor unlocking the return, and the register makes a return document', async ({ page, app }) => {
-  await page.goto(app.url);
-  await loginWithPad(page, '1111');
-  await page.getByTestId('shift-open').click();
-  await expect(page.getByTestId('sale-screen')).toBeVisible();
+  await cashierOnSaleScreen(page, app.url);
 
   // Sell a loaf for cash.
-  await page.getByTestId('barcode-input').click();
-  await page.keyboard.type(DEMO_BARCODES.bread, { delay: 40 });
-  await page.keyboard.press('Enter');
+  await typeIntoBarcodeField(page, DEMO_BARCODES.bread);
   await expect(page.getByTestId('receipt-line')).toHaveCount(1);
   await page.keyboard.press('F6');
   await page.getByTestId('payment-exact').click();
