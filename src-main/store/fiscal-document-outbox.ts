@@ -4,7 +4,7 @@
 // may open the shift before its receipt); the head office puts the receipt's ФП and ФД on its sale lookup
 // row, so a sale can be found for a return at any lane by what the buyer's receipt shows.
 import type { Database, Statement } from 'better-sqlite3';
-import type { DocumentPayload } from '../upstream/document-schemas';
+import { REGISTER_DATE_TIME, type DocumentPayload } from '../upstream/document-schemas';
 import type { FiscalJob, FiscalStepAction } from './fiscal-journal';
 import type { Outbox } from './outbox';
 
@@ -53,7 +53,7 @@ export class FiscalDocumentOutbox {
 
 /** The register's time as the schema takes it; anything else (a register that answered oddly) goes as unknown. */
 function registerDateTime(text: string | null): string | null {
-  return text !== null && text.length <= 40 && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/.test(text) ? text : null;
+  return text !== null && text.length <= 40 && REGISTER_DATE_TIME.test(text) ? text : null;
 }
 
 function isTlvTree(value: unknown): value is Record<string, unknown> | unknown[] {

@@ -8,6 +8,9 @@ import { Id, IsoTime, Kopecks, NonNegativeKopecks, QuantityMilli, Receipt, Sale,
 const Time = IsoTime.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
 const Digits = (max: number) => z.string().regex(new RegExp(`^\\d{1,${max}}$`), `1 to ${max} digits`);
 
+/** The register's wall-clock time of a document (no zone: the register has none), as a fiscal.document carries it. */
+export const REGISTER_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/;
+
 /**
  * A fiscal document the register made, as the lane's fiscal journal keeps it: written to the outbox when
  * the job that made it is done (in that transaction), so the head office can find a sale by its ФП or ФД.
@@ -27,7 +30,7 @@ const FiscalDocument = z.object({
   /** ФПД: a 32-bit number written in decimal. */
   fiscalSign: Digits(10),
   /** The register's own wall-clock time of the document (no zone: the register has none); null when it did not say. */
-  dateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?/, 'the register\'s date and time').max(40).nullable(),
+  dateTime: z.string().regex(REGISTER_DATE_TIME, 'the register\'s date and time').max(40).nullable(),
   /** The document's TLV tree as JSON, tag numbers as keys (what the register's FN read-back gave); null when it gave none
    *  or the document is not the job's own (a shift the job had to open first). */
   tlv: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullable(),

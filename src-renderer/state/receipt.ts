@@ -6,6 +6,7 @@ import { call } from '../transport/pos';
 import { callOverridable } from './actions';
 import { useReturns } from './returns';
 import { useUi } from './ui';
+import { serialQueue, trackedBy } from './one-at-a-time';
 
 /** The rule: a check that takes longer than this shows a spinner. */
 const CHECK_INDICATOR_DELAY_MS = 200;
@@ -41,12 +42,7 @@ interface ReceiptState {
 
 // Receipt operations run one at a time, in the order the cashier made them: two fast scans must
 // not both open a new receipt, and the lines must appear in scan order.
-let queue: Promise<unknown> = Promise.resolve();
-function serial<T>(work: () => Promise<T>): Promise<T> {
-  const run = queue.then(work, work);
-  queue = run.catch(() => undefined);
-  return run;
-}
+const serial = serialQueue();
 
 /** The line a change touched: a new line, or one whose quantity or state changed. */
 function changedLineId(before: Receipt | null, after: Receipt): string | null {
@@ -80,14 +76,7 @@ export const useReceipt = create<ReceiptState>((set, get) => {
     return opened;
   }
 
-  async function tracked<T>(work: () => Promise<T>): Promise<T> {
-    set({ busy: true });
-    try {
-      return await serial(work);
-    } finally {
-      set({ busy: false });
-    }
-  }
+  const tracked = trackedBy(serial, (busy) => set({ busy }));
 
   return {
     receipt: null,

@@ -8,6 +8,7 @@ import { callOverridable } from './actions';
 import { useReceipt } from './receipt';
 import { useSession } from './session';
 import { useUi } from './ui';
+import { serialQueue, trackedBy } from './one-at-a-time';
 
 /** As for a sale: a marking-code check that takes longer than this shows a spinner. */
 const CHECK_INDICATOR_DELAY_MS = 200;
@@ -31,22 +32,10 @@ interface ReturnsState {
   cancel(): Promise<void>;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
-function serial<T>(work: () => Promise<T>): Promise<T> {
-  const run = queue.then(work, work);
-  queue = run.catch(() => undefined);
-  return run;
-}
+const serial = serialQueue();
 
 export const useReturns = create<ReturnsState>((set, get) => {
-  async function tracked<T>(work: () => Promise<T>): Promise<T> {
-    set({ busy: true });
-    try {
-      return await serial(work);
-    } finally {
-      set({ busy: false });
-    }
-  }
+  const tracked = trackedBy(serial, (busy) => set({ busy }));
 
   function shown(receipt: ReturnReceipt): void {
     set({ current: receipt.status === 'open' ? receipt : null });
