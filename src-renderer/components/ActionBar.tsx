@@ -35,8 +35,9 @@ export function ActionBar() {
   const hotkeys = useLayout((s) => s.layout.hotkeys);
   const view = useUi((s) => s.view);
   const shift = useSession((s) => s.shift);
-  const receipt = useReceipt((s) => s.receipt);
-  const selected = useReceipt((s) => s.receipt?.lines.find((l) => l.id === s.selectedLineId));
+  // Booleans, not the receipt: a scan that changes neither leaves the bar as it is.
+  const hasTotal = useReceipt((s) => (s.receipt?.totals.totalKopecks ?? 0) > 0);
+  const lineActive = useReceipt((s) => s.receipt?.lines.some((l) => l.id === s.selectedLineId && !l.voided) ?? false);
   const returning = useReturns((s) => s.current !== null);
   const buttons = view === 'return' && returning ? RETURN_ACTIONS : view === 'sale' && shift
     ? SALE_ACTIONS
@@ -44,7 +45,7 @@ export function ActionBar() {
   return (
     <nav className="action-bar" data-testid="action-bar">
       {buttons.map((b: ActionButton) => {
-        const disabled = (b.needsLine && (!selected || selected.voided)) || (b.needsTotal && !(receipt && receipt.totals.totalKopecks > 0))
+        const disabled = (b.needsLine && !lineActive) || (b.needsTotal && !hasTotal)
           || (b.action === view);
         return (
           <button key={b.action} type="button" className={`action-btn tone-${b.tone ?? 'plain'}`} disabled={disabled}

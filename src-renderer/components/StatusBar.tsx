@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatClock } from '../format/money';
 import { useConnection } from '../state/connection';
 import { useLayout } from '../state/layout';
 import { useSession } from '../state/session';
@@ -14,11 +15,11 @@ function Clock() {
     const timer = setInterval(() => setNow(new Date()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+  const { date, time } = formatClock(now, lang);
   return (
     <span className="status-clock" data-testid="status-clock">
-      <span className="status-date">{now.toLocaleDateString(locale, { day: '2-digit', month: '2-digit', year: 'numeric' })}</span>
-      <span className="status-time">{now.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
+      <span className="status-date">{date}</span>
+      <span className="status-time">{time}</span>
     </span>
   );
 }

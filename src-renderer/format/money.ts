@@ -65,10 +65,41 @@ export function unitKey(unit: Unit): string {
   return `unit.${unit}`;
 }
 
+/**
+ * Intl formatters, made once per language and kind: toLocaleString with options builds a new formatter on
+ * every call (~0.5 ms on a till's CPU), and the receipt's title, the live weight and the clock format on
+ * every render.
+ */
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(kind: string, lang: Lang, make: (locale: string) => F): F {
+  const key = `${kind}:${lang}`;
+  let format = formats.get(key) as F | undefined;
+  if (!format) {
+    format = make(lang === 'ru' ? 'ru-RU' : 'en-GB');
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** "23.11.2026, 22:41" (ru); an unreadable time is shown as it came. */
 export function formatTime(iso: string, lang: Lang = 'ru'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+  return cached('dateTime', lang, (locale) => new Intl.DateTimeFormat(locale, {
     day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',
-  });
+  })).format(date);
+}
+
+/** The status bar's clock: the date and the time to the second. */
+export function formatClock(now: Date, lang: Lang = 'ru'): { date: string; time: string } {
+  return {
+    date: cached('date', lang, (locale) => new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric' })).format(now),
+    time: cached('time', lang, (locale) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' })).format(now),
+  };
+}
+
+/** A scale's weight in kilograms with three decimals: 1234 g → "1,234" (ru) / "1.234" (en). */
+export function formatWeightKg(grams: number, lang: Lang = 'ru'): string {
+  return cached('kg', lang, (locale) => new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 })).format(grams / 1000);
 }

@@ -7,6 +7,7 @@ import { callOverridable } from './actions';
 import { useReturns } from './returns';
 import { useUi } from './ui';
 import { serialQueue, trackedBy } from './one-at-a-time';
+import { reuseEqual } from './share-equal';
 
 /** The rule: a check that takes longer than this shows a spinner. */
 const CHECK_INDICATOR_DELAY_MS = 200;
@@ -62,10 +63,14 @@ export const useReceipt = create<ReceiptState>((set, get) => {
       return;
     }
     const before = get().receipt;
-    const changed = changedLineId(before, receipt);
+    // The answer to a scan repeats the receipt.changed event that came just before it: unchanged parts
+    // keep their objects, so it renders nothing, and a new line renders only its own row.
+    const shared = before?.id === receipt.id ? reuseEqual(before, receipt) : receipt;
+    if (shared === before) return;
+    const changed = changedLineId(before, shared);
     const keep = get().selectedLineId;
-    const selected = changed ?? (receipt.lines.some((l) => l.id === keep) ? keep : receipt.lines.at(-1)?.id ?? null);
-    set({ receipt, selectedLineId: selected });
+    const selected = changed ?? (shared.lines.some((l) => l.id === keep) ? keep : shared.lines.at(-1)?.id ?? null);
+    set({ receipt: shared, selectedLineId: selected });
   }
 
   async function ensureOpen(): Promise<Receipt> {

@@ -1,11 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type FormEvent } from 'react';
+import { memo, useEffect, useRef, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatMoney, formatQuantity, formatTime } from '../../format/money';
+import { formatMoney, formatQuantity, formatTime, type Lang } from '../../format/money';
 import { attempt } from '../../state/actions';
 import { useLayout } from '../../state/layout';
 import { useReceipt } from '../../state/receipt';
 import { useUi } from '../../state/ui';
+import type { ReceiptLine } from '../../../src-main/contract';
+import { scrollToShow } from './scroll-to-show';
 
 /** Base row height in px at fontScale 1; rows are fixed-height so a 500-line receipt scrolls smoothly. */
 const ROW_PX = 52;
@@ -27,12 +29,29 @@ export function LinesPanel() {
     estimateSize: () => rowHeight,
     overscan: 10,
     getItemKey: (index) => lines[index]?.id ?? index,
+    // A scroll re-renders the rows with the next paint, not synchronously inside the scroll event.
+    useFlushSync: false,
   });
 
+  // Keeps the selected line in view (a new line is selected, so a scan scrolls to it). Rows are fixed
+  // height, so the row's place is known; the view's height and position are what the virtualizer keeps
+  // from resize and scroll events, so deciding reads no layout. The scroll is written at the start of
+  // the next frame, where the layout it needs is the one the frame makes anyway; written here it would
+  // force one more. (TanStack's scrollToIndex re-reads the scroll height for several frames until it
+  // settles, a forced layout each time: on a long receipt that cost more than the rest of a scan.)
   const selectedIndex = lines.findIndex((l) => l.id === selectedLineId);
   useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, lines.length, virtualizer]);
+    if (selectedIndex < 0) return;
+    const frame = requestAnimationFrame(() => {
+      const view = scroller.current;
+      if (!view) return;
+      const top = virtualizer.scrollOffset ?? view.scrollTop;
+      const height = virtualizer.scrollRect?.height ?? view.clientHeight;
+      const target = scrollToShow(selectedIndex, rowHeight, top, height);
+      if (target !== null) view.scrollTop = target;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selectedIndex, lines.length, rowHeight, virtualizer]);
 
   return (
     <section className="panel panel-lines" data-testid="panel-lines">
@@ -50,33 +69,51 @@ export function LinesPanel() {
       <div className="lines-scroll" ref={scroller} data-testid="receipt-lines" role="grid" aria-label={t('lines.title')}>
         {lines.length === 0 && <div className="lines-empty">{t('lines.empty')}</div>}
         <div className="lines-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const line = lines[item.index]!;
-            const selected = line.id === selectedLineId;
-            const cls = ['line-row', selected ? 'selected' : '', line.voided ? 'voided' : '', item.index % 2 ? 'odd' : ''].join(' ');
-            return (
-              <div key={item.key} role="row" aria-selected={selected} className={cls}
-                style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-                onClick={() => select(line.id)} data-testid="receipt-line" data-index={item.index}
-                data-voided={line.voided ? 'true' : 'false'} data-selected={selected ? 'true' : 'false'}>
-                <span className="col-no">{item.index + 1}</span>
-                <span className="col-name">
-                  <span className="line-name" data-testid="line-name">{line.name}</span>
-                  {line.voided && <span className="line-badge" data-testid="line-voided">{t('lines.voided')}</span>}
-                  {line.barcode && <span className="line-barcode">{line.barcode}</span>}
-                </span>
-                <span className="col-qty" data-testid="line-qty">{formatQuantity(line.quantityMilli, line.weighed, lang)} {t(`unit.${line.unit}`)}</span>
-                <span className="col-price">{formatMoney(line.priceKopecks, lang)}</span>
-                <span className="col-amount" data-testid="line-amount">{formatMoney(line.amountKopecks, lang)}</span>
-              </div>
-            );
-          })}
+          {virtualizer.getVirtualItems().map((item) => (
+            <LineRow key={item.key} line={lines[item.index]!} index={item.index} start={item.start} size={item.size}
+              selected={lines[item.index]!.id === selectedLineId} lang={lang} onSelect={select} />
+          ))}
         </div>
       </div>
       <BarcodeEntry />
     </section>
   );
 }
+
+interface LineRowProps {
+  line: ReceiptLine;
+  index: number;
+  start: number;
+  size: number;
+  selected: boolean;
+  lang: Lang;
+  onSelect(lineId: string): void;
+}
+
+/**
+ * One line of the receipt. Memoised: the store keeps the objects of unchanged lines (state/share-equal.ts),
+ * so a scan renders the new row and the rows whose position or selection moved, not all of them.
+ */
+const LineRow = memo(function LineRow({ line, index, start, size, selected, lang, onSelect }: LineRowProps) {
+  const { t } = useTranslation();
+  const cls = ['line-row', selected ? 'selected' : '', line.voided ? 'voided' : '', index % 2 ? 'odd' : ''].join(' ');
+  return (
+    <div role="row" aria-selected={selected} className={cls}
+      style={{ height: size, transform: `translateY(${start}px)` }}
+      onClick={() => onSelect(line.id)} data-testid="receipt-line" data-index={index}
+      data-voided={line.voided ? 'true' : 'false'} data-selected={selected ? 'true' : 'false'}>
+      <span className="col-no">{index + 1}</span>
+      <span className="col-name">
+        <span className="line-name" data-testid="line-name">{line.name}</span>
+        {line.voided && <span className="line-badge" data-testid="line-voided">{t('lines.voided')}</span>}
+        {line.barcode && <span className="line-barcode">{line.barcode}</span>}
+      </span>
+      <span className="col-qty" data-testid="line-qty">{formatQuantity(line.quantityMilli, line.weighed, lang)} {t(`unit.${line.unit}`)}</span>
+      <span className="col-price">{formatMoney(line.priceKopecks, lang)}</span>
+      <span className="col-amount" data-testid="line-amount">{formatMoney(line.amountKopecks, lang)}</span>
+    </div>
+  );
+});
 
 /** Manual barcode entry under the receipt: type (or key in on the pad) and Enter. */
 export function BarcodeEntry() {

@@ -4,6 +4,7 @@
 // back in the scale's own words («Обнуление невозможно: уберите груз с весов») as a toast.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatWeightKg } from '../../format/money';
 import { attempt } from '../../state/actions';
 import { scalesKey, useDevices } from '../../state/devices';
 import { useUi } from '../../state/ui';
@@ -21,7 +22,7 @@ export function ScalePanel() {
   useEffect(() => { void useDevices.getState().refreshScaleControls(); }, [scales]);
 
   const grams = weight?.grams ?? null;
-  const text = grams === null ? '—' : (grams / 1000).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  const text = grams === null ? '—' : formatWeightKg(grams, lang);
   const note = weight?.message ? pick(weight.message, lang) : weight ? t(`devices.weight.${weight.state}`) : t('devices.weight.none');
   const buttons = scaleButtons(weight, controls, busy);
   const hint = buttons.zero.hint ?? buttons.tare.hint;

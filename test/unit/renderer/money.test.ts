@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatQuantity, parseMoney, parseQuantity } from '../../../src-renderer/format/money';
+import { formatClock, formatMoney, formatQuantity, formatTime, formatWeightKg, parseMoney, parseQuantity } from '../../../src-renderer/format/money';
 
 const plain = (s: string) => s.replace(/\u00a0/g, ' ');
 
@@ -30,4 +30,18 @@ describe('money and quantity formats', () => {
     expect(parseQuantity('3')).toBe(3000);
     expect(parseQuantity('0')).toBeNull();
   });
+
+  it('formats times, the clock and a weight in both languages, the same on every call (cached formatters)', () => {
+    const at = new Date(2026, 10, 23, 9, 5, 7);
+    for (let i = 0; i < 2; i++) {
+      expect(formatTime(at.toISOString())).toBe('23.11.2026, 09:05');
+      expect(formatTime(at.toISOString(), 'en')).toBe('23/11/2026, 09:05');
+      expect(formatClock(at)).toEqual({ date: '23.11.2026', time: '09:05:07' });
+      expect(formatClock(at, 'en')).toEqual({ date: '23/11/2026', time: '09:05:07' });
+      expect(formatWeightKg(1234)).toBe('1,234');
+      expect(formatWeightKg(50, 'en')).toBe('0.050');
+    }
+    expect(formatTime('not a time')).toBe('not a time');
+  });
 });
+
