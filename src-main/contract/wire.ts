@@ -20,8 +20,15 @@ export type CallOutcome =
   | { ok: false; error: PosErrorShape };
 
 export type ResultMessage = { type: 'result'; id: number } & CallOutcome;
+/**
+ * Browser mode only: a successful answer that is the very object an event sent just before it on the
+ * same socket carried in `payload[field]` (a receipt operation answers with the receipt its
+ * receipt.changed event carried). The transport resolves the call with that object instead of
+ * receiving and parsing the receipt a second time.
+ */
+export type ResultRefMessage = { type: 'result'; id: number; ok: true; resultOf: { event: string; field: string } };
 export type EventMessage = { type: 'event'; event: string; payload: unknown };
-export type ServerMessage = ResultMessage | EventMessage;
+export type ServerMessage = ResultMessage | ResultRefMessage | EventMessage;
 
 /** Largest message a transport accepts; anything bigger is refused before parsing. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -18,6 +18,7 @@ import type { PosApp } from '../app/pos-app';
 import type { Session } from '../app/dispatcher';
 import { errors } from '../app/errors';
 import { contentSecurityPolicy } from '../app/content-security-policy';
+import { FrameText, type ResultFrame } from './frame-text';
 
 export interface BrowserHostOptions {
   /** 0 picks any free port. */
@@ -73,8 +74,6 @@ export function browserContentSecurityPolicy(port: number): string {
   return contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
 }
 
-type ResultFrame = { type: 'result'; id: number | null } & CallOutcome;
-
 interface Client {
   readonly socket: WebSocket;
   readonly session: Session;
@@ -98,6 +97,7 @@ export async function startBrowserHost(app: PosApp, options: BrowserHostOptions)
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
 
   const clients = new Set<Client>();
+  const frames = new FrameText();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
 
   const server = createServer((req, res) => {
@@ -200,30 +200,33 @@ export async function startBrowserHost(app: PosApp, options: BrowserHostOptions)
   }
 
   function reply(client: Client, message: ResultFrame): void {
-    send(client, JSON.stringify(message));
+    send(client, frames.result(message));
   }
 
-  /** Never waits on a client: a socket that stops reading is cut off once its backlog is too big. */
-  function send(client: Client, text: string): void {
+  /**
+   * Never waits on a client: a socket that stops reading is cut off once its backlog is too big. The
+   * frame is UTF-8 already (encoded once, for every client); ws sends it as a text frame unchanged.
+   */
+  function send(client: Client, frame: Buffer): void {
     const { socket } = client;
     if (socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount + Buffer.byteLength(text) > MAX_BUFFERED_BYTES) {
+    if (socket.bufferedAmount + frame.length > MAX_BUFFERED_BYTES) {
       console.error(`[browser-host] dropping session ${client.session.id}: client too far behind`);
       socket.terminate();
       return;
     }
-    socket.send(text, (error) => { if (error) socket.terminate(); });
+    socket.send(frame, { binary: false }, (error) => { if (error) socket.terminate(); });
   }
 
   const unsubscribe = app.events.subscribe((event, payload) => {
-    let text: string;
+    let frame: Buffer;
     try {
-      text = JSON.stringify({ type: 'event', event, payload });
+      frame = frames.event(event, payload);
     } catch (error) {
       console.error(`[browser-host] event ${event} is not serialisable:`, error);
       return;
     }
-    for (const client of clients) send(client, text);
+    for (const client of clients) send(client, frame);
   });
 
   const heartbeat = setInterval(() => {

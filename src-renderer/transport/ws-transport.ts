@@ -40,6 +40,17 @@ function timeoutOutcome(): CallOutcome {
   };
 }
 
+function unreadableAnswerOutcome(): CallOutcome {
+  return {
+    ok: false,
+    error: {
+      code: 'INTERNAL',
+      message: { ru: 'Ответ кассы не удалось прочитать. Проверьте чек перед повтором', en: 'The lane\'s answer could not be read. Check the receipt before retrying' },
+      details: { transport: 'unreadable-answer' },
+    },
+  };
+}
+
 export function createWsPosApi(options: WsTransportOptions): PosApi & { close(): void } {
   const backoff = options.backoffMs ?? [250, 500, 1000, 2000, 4000];
   const callTimeoutMs = options.callTimeoutMs ?? 30_000;
@@ -51,6 +62,26 @@ export function createWsPosApi(options: WsTransportOptions): PosApi & { close():
   let everOpened = false;
   let closedByUs = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+
+  // What the last frame of each event carried, per payload field: an answer may be "the object that
+  // event just carried" (contract/wire.ts, ResultRefMessage) instead of a second copy of a long receipt.
+  // Reset on every connection: a reference only ever points back along the same socket.
+  let eventFields = new Map<string, unknown>();
+
+  function rememberEventFields(event: string, payload: unknown): void {
+    if (typeof payload !== 'object' || payload === null) return;
+    for (const [field, value] of Object.entries(payload)) {
+      if (typeof value === 'object' && value !== null) eventFields.set(`${event}\u0000${field}`, value);
+    }
+  }
+
+  function lastEventField(ref: { event: string; field: string }): CallOutcome {
+    const key = `${ref.event}\u0000${ref.field}`;
+    // The lane sends the event before the answer on this socket; a missing one is a bridge bug, and the
+    // call did run: the cashier must look before repeating it.
+    if (!eventFields.has(key)) return unreadableAnswerOutcome();
+    return { ok: true, result: eventFields.get(key) };
+  }
 
   function failAllPending(): void {
     for (const [id, p] of pending) {
@@ -70,6 +101,7 @@ export function createWsPosApi(options: WsTransportOptions): PosApi & { close():
       return;
     }
     socket = ws;
+    eventFields = new Map();
     ws.onopen = () => {
       attempt = 0;
       const reconnected = everOpened;
@@ -89,8 +121,10 @@ export function createWsPosApi(options: WsTransportOptions): PosApi & { close():
         if (!p) return;
         pending.delete(message.id);
         clearTimeout(p.timer);
-        p.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+        if ('resultOf' in message) p.resolve(lastEventField(message.resultOf));
+        else p.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
       } else if (message.type === 'event') {
+        rememberEventFields(message.event, message.payload);
         for (const listener of listeners.get(message.event) ?? []) {
           try {
             listener(message.payload);
