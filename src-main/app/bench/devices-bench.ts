@@ -37,9 +37,13 @@ const MAX_SCANS = 450;
 
 const epochMs = (): number => performance.timeOrigin + performance.now();
 
-/** In the page: when does `selector`'s text or data-grams first match, and when does the next frame begin. */
+/**
+ * In the page: when does `selector`'s text or attribute first match, and when does the next frame begin.
+ * `done` resolves with the frame's time; the driver awaits it in one evaluate call instead of polling,
+ * so measuring adds no work to the page while it renders.
+ */
 const PAGE_PROBE = `(() => {
-  window.__probe = { armed: null, seenAt: null, frameAt: null };
+  window.__probe = { armed: null, seenAt: null, done: null, resolve: null };
   const check = () => {
     const p = window.__probe;
     if (!p.armed || p.seenAt !== null) return;
@@ -48,7 +52,8 @@ const PAGE_PROBE = `(() => {
     const value = p.armed.attribute ? el.getAttribute(p.armed.attribute) : el.textContent;
     if (p.armed.different ? value !== p.armed.value : value === p.armed.value) {
       p.seenAt = performance.timeOrigin + performance.now();
-      requestAnimationFrame(() => { p.frameAt = performance.timeOrigin + performance.now(); });
+      const resolve = p.resolve;
+      requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
     }
   };
   new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -56,20 +61,26 @@ const PAGE_PROBE = `(() => {
 
 interface Arm { selector: string; attribute: string | null; value: string; different: boolean }
 
+interface PageProbe { armed: Arm | null; seenAt: number | null; done: Promise<number> | null; resolve: ((at: number) => void) | null }
+
 async function arm(page: Page, a: Arm): Promise<void> {
   await page.evaluate((armed) => {
-    const w = window as unknown as { __probe: { armed: unknown; seenAt: number | null; frameAt: number | null } };
-    w.__probe.armed = armed;
-    w.__probe.seenAt = null;
-    w.__probe.frameAt = null;
+    const probe = (window as unknown as { __probe: PageProbe }).__probe;
+    probe.armed = armed;
+    probe.seenAt = null;
+    probe.done = new Promise((resolve) => { probe.resolve = resolve; });
   }, a);
 }
 
 /** Waits for the armed change to be painted; returns the epoch time the frame began. */
 async function painted(page: Page, timeoutMs = 10_000): Promise<number> {
-  const handle = await page.waitForFunction(() => (window as unknown as { __probe: { frameAt: number | null } }).__probe.frameAt,
-    undefined, { timeout: timeoutMs, polling: 5 });
-  return await handle.jsonValue() as number;
+  return await page.evaluate((ms) => {
+    const probe = (window as unknown as { __probe: PageProbe }).__probe;
+    return Promise.race([
+      probe.done!,
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the change was not shown within ${ms} ms`)), ms)),
+    ]);
+  }, timeoutMs);
 }
 
 export async function benchDevices(params: DevicesBenchParams): Promise<BenchReport> {
