@@ -44,6 +44,8 @@ export class ScaleLink {
   private owed = 0;
   /** How long to wait for the fresher answer behind a late one. */
   private readonly graceMs: number;
+  /** The length of the last answer to each command: announced to the transport (awaitAnswer). */
+  private readonly answerLengths = new Map<string, number>();
 
   constructor(private readonly transport: ByteTransport, readonly protocol: string, options: { graceMs?: number } = {}) {
     this.graceMs = options.graceMs ?? 60;
@@ -66,6 +68,7 @@ export class ScaleLink {
 
   /** Drops stale bytes, then writes. */
   async send(bytes: Uint8Array): Promise<void> {
+    this.transport.readPending?.();
     this.queue.clear();
     await this.transport.write(bytes);
   }
@@ -120,8 +123,12 @@ export class ScaleLink {
           return o.decode(await this.readFrame(o.scan, o.timeoutMs));
         }
         await this.send(o.request);
+        // A slow line's transport reads the whole answer at once when it knows how long it will be.
+        const answerLength = this.answerLengths.get(o.name);
+        if (answerLength !== undefined && this.owed === 0) this.transport.awaitAnswer?.(answerLength);
         this.owed = Math.min(this.owed + 1, MAX_OWED);
         const first = await this.readFrame(o.scan, o.timeoutMs);
+        this.answerLengths.set(o.name, first.length);
         this.owed--;
         let value = o.decode(first);
         // Earlier requests still unanswered: this frame may be one of their late answers. Take the

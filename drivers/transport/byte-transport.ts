@@ -20,6 +20,15 @@ export interface ByteTransport {
    * correctness: bytes arrive either way.
    */
   expect?(bytes: number | null): void;
+  /**
+   * A request → answer device on a slow line (a polled scale): the request just written will be answered
+   * with `bytes` bytes. A transport that can (serial, on a POSIX tty) then stops reading as bytes come and
+   * reads the answer in one go when it should be whole (answer-collector.ts); from then on it reads only
+   * when the reader waits (expect) or asks (readPending). Others ignore it. Never needed for correctness.
+   */
+  awaitAnswer?(bytes: number): void;
+  /** Delivers now whatever has arrived and not been delivered yet (a transport collecting answers). */
+  readPending?(): void;
 }
 
 export class TransportError extends Error {

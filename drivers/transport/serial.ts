@@ -4,6 +4,7 @@
 import { closeSync, constants as fsConstants, openSync, writeSync } from 'node:fs';
 import { isatty, ReadStream } from 'node:tty';
 import { SerialPort } from 'serialport';
+import { AnswerCollector } from './answer-collector';
 import { TransportError, TransportEvents, type ByteTransport } from './byte-transport';
 import { lineBitsPerByte, resolveSerialLine, type ResolvedSerialLine, type SerialLine } from './serial-line';
 
@@ -83,10 +84,12 @@ export async function openSerial(options: SerialOptions): Promise<SerialTranspor
   let slowWrites = 0;
   // What the reader said the frame in progress still needs (ByteTransport.expect); null: not known.
   let expected: number | null = null;
+  // Answers of a polled device on a slow line, read in one go (ByteTransport.awaitAnswer).
+  let answers: AnswerCollector | null = null;
   if (readerFd !== null) {
     const gather = gatherMs(line);
     const byteMs = (lineBitsPerByte(line) * 1000) / baudRate;
-    const resume = () => { if (!closing && !input.destroyed) input.resume(); };
+    const resume = () => { if (!closing && !input.destroyed && !answers?.collecting) input.resume(); };
     // After a chunk: the reader has parsed it (its microtasks ran before this check callback), so a
     // known frame length sets the wait — the rest of the frame's line time — and otherwise the default.
     const pauseAfterChunk = () => {
@@ -109,6 +112,14 @@ export async function openSerial(options: SerialOptions): Promise<SerialTranspor
       },
     } as ConstructorParameters<typeof ReadStream>[1]);
     reader = input;
+    if (gather > 0) {
+      answers = new AnswerCollector({
+        fd: readerFd, byteMs,
+        deliver: (chunk) => events.emitData(chunk),
+        lost: (error) => lost(error),
+        pauseReader: () => input.pause(),
+      });
+    }
     // A pulled USB adapter or a pty whose other end closed: EIO on the read, or the end of input.
     input.on('error', (error: Error) => lost(error));
     input.on('end', () => lost(null));
@@ -128,6 +139,7 @@ export async function openSerial(options: SerialOptions): Promise<SerialTranspor
     kind: 'serial',
     line: opened,
     write: (bytes) => {
+      answers?.wrote(bytes.length);
       // Straight into the tty's buffer when it takes the whole frame; a device that stopped reading
       // (buffer full: EAGAIN, or a short write) goes the long way below, which notices it.
       // Bytes must leave in order: while a write is on the long way, later ones follow it there.
@@ -149,9 +161,15 @@ export async function openSerial(options: SerialOptions): Promise<SerialTranspor
     },
     onData: (l) => events.onData(l),
     onClose: (l) => events.onClose(l),
-    expect: (bytes) => { expected = bytes; },
+    expect: (bytes) => {
+      if (answers?.collecting) answers.expect(bytes);
+      else expected = bytes;
+    },
+    awaitAnswer: (bytes) => answers?.awaitAnswer(bytes),
+    readPending: () => answers?.readPending(),
     close: () => new Promise<void>((resolve) => {
       closing = true;
+      answers?.stop();
       reader?.destroy();
       if (!port.isOpen) { resolve(); return; }
       port.close(() => resolve());
