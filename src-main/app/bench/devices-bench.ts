@@ -148,7 +148,7 @@ export async function benchDevices(params: DevicesBenchParams): Promise<BenchRep
       await sleep(2_000);
       await lane.ask('idle-start', 'IDLE_STARTED');
       await sleep(params.idleSeconds * 1_000);
-      const idle = JSON.parse((await lane.ask('idle-end', 'IDLE ')).slice('IDLE '.length)) as { userUs: number; systemUs: number; wallMs: number; notUp: string[] };
+      const idle = JSON.parse((await lane.ask('idle-end', 'IDLE ')).slice('IDLE '.length)) as { userUs: number; systemUs: number; wallMs: number; wakeups: number | null; notUp: string[] };
       if (idle.notUp.length > 0) throw new Error(`devices went down during the bench: ${idle.notUp.join(', ')}`);
 
       return report('devices', {
@@ -160,6 +160,7 @@ export async function benchDevices(params: DevicesBenchParams): Promise<BenchRep
         scanner_to_line_p50_ms: round(percentile(scanMs, 50), 1),
         scanner_to_line_p99_ms: round(percentile(scanMs, 99), 1),
         idle_cpu_pct: round(((idle.userUs + idle.systemUs) / 1_000 / idle.wallMs) * 100, 2),
+        ...(idle.wakeups === null ? {} : { idle_wakeups_per_s: round(idle.wakeups / (idle.wallMs / 1_000), 1) }),
       });
     } finally {
       await browser.close();

@@ -5,8 +5,10 @@
 // --scans N` by the bench, with the emulators' ptys in D. It prints
 //   LANE_READY {"url": the browser host's URL, "barcodes": piece goods to scan}
 // and answers stdin lines: `idle-start` → `IDLE_STARTED`, `idle-end` → `IDLE {userUs, systemUs, wallMs,
-// notUp}` (this process's CPU time over the window, and the devices that were not up at its end).
+// wakeups, notUp}` (this process's CPU time over the window, how often its main thread went to sleep and
+// woke — Linux only, else null — and the devices that were not up at its end).
 // SIGTERM closes the lane.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { createApp, type PosAppInternals } from '../create-app';
@@ -59,21 +61,23 @@ export async function serveDevicesLane(params: DevicesLaneParams): Promise<numbe
     const barcodes = pieceGoods(app, params.scans);
     host = await startBrowserHost(app, { port: 0, rendererDir: join(projectRoot(), 'out', 'renderer'), host: '127.0.0.1' });
 
-    let window: { cpu: NodeJS.CpuUsage; wall: number; stopProfile: () => Promise<void> } | null = null;
+    let window: { cpu: NodeJS.CpuUsage; wall: number; switches: number | null; stopProfile: () => Promise<void> } | null = null;
     commands = createInterface({ input: process.stdin });
     commands.on('line', (line) => {
       void (async () => {
         if (line === 'idle-start') {
           const stopProfile = await startProfile('the idle window');
-          window = { cpu: process.cpuUsage(), wall: performance.now(), stopProfile };
+          window = { cpu: process.cpuUsage(), wall: performance.now(), switches: voluntarySwitches(), stopProfile };
           process.stdout.write('IDLE_STARTED\n');
         } else if (line === 'idle-end' && window) {
           const cpu = process.cpuUsage(window.cpu);
           const wallMs = performance.now() - window.wall;
+          const switches = voluntarySwitches();
+          const wakeups = switches !== null && window.switches !== null ? switches - window.switches : null;
           await window.stopProfile();
           window = null;
           const notUp = lane.devices.manager.status().filter((s) => s.state !== 'up').map((s) => s.id);
-          process.stdout.write(`IDLE ${JSON.stringify({ userUs: cpu.user, systemUs: cpu.system, wallMs, notUp })}\n`);
+          process.stdout.write(`IDLE ${JSON.stringify({ userUs: cpu.user, systemUs: cpu.system, wallMs, wakeups, notUp })}\n`);
         }
       })();
     });
@@ -86,6 +90,19 @@ export async function serveDevicesLane(params: DevicesLaneParams): Promise<numbe
     process.stdin.destroy();
     await host?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The main thread's voluntary context switches (Linux): each is the event loop going to sleep in epoll
+ * and being woken, the unit an idle lane's CPU is made of. null where /proc is not there.
+ */
+function voluntarySwitches(): number | null {
+  try {
+    const match = /^voluntary_ctxt_switches:\s*(\d+)$/m.exec(readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
   }
 }
 
