@@ -17,38 +17,27 @@ export interface WsTransportOptions {
 
 interface Pending { resolve(outcome: CallOutcome): void; timer: ReturnType<typeof setTimeout> }
 
-/** Errors the transport itself produces; the main process never sends these codes. */
+/** An error the transport itself produces (the main process never sends these details). */
+function transportFailure(transport: string, ru: string, en: string): CallOutcome {
+  return { ok: false, error: { code: 'INTERNAL', message: { ru, en }, details: { transport } } };
+}
+
 export function disconnectedOutcome(): CallOutcome {
-  return {
-    ok: false,
-    error: {
-      code: 'INTERNAL',
-      message: { ru: 'Нет связи с кассой. Операция не выполнена, повторите после восстановления связи', en: 'No connection to the lane. Nothing was done; try again when the connection is back' },
-      details: { transport: 'disconnected' },
-    },
-  };
+  return transportFailure('disconnected',
+    'Нет связи с кассой. Операция не выполнена, повторите после восстановления связи',
+    'No connection to the lane. Nothing was done; try again when the connection is back');
 }
 
 function timeoutOutcome(): CallOutcome {
-  return {
-    ok: false,
-    error: {
-      code: 'INTERNAL',
-      message: { ru: 'Касса не ответила вовремя. Проверьте чек перед повтором', en: 'The lane did not answer in time. Check the receipt before retrying' },
-      details: { transport: 'timeout' },
-    },
-  };
+  return transportFailure('timeout',
+    'Касса не ответила вовремя. Проверьте чек перед повтором',
+    'The lane did not answer in time. Check the receipt before retrying');
 }
 
 function unreadableAnswerOutcome(): CallOutcome {
-  return {
-    ok: false,
-    error: {
-      code: 'INTERNAL',
-      message: { ru: 'Ответ кассы не удалось прочитать. Проверьте чек перед повтором', en: 'The lane\'s answer could not be read. Check the receipt before retrying' },
-      details: { transport: 'unreadable-answer' },
-    },
-  };
+  return transportFailure('unreadable-answer',
+    'Ответ кассы не удалось прочитать. Проверьте чек перед повтором',
+    'The lane\'s answer could not be read. Check the receipt before retrying');
 }
 
 export function createWsPosApi(options: WsTransportOptions): PosApi & { close(): void } {

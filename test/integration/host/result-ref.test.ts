@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { EventBus } from '../../../src-main/app/event-bus';
 import type { Dispatcher, Session } from '../../../src-main/app/dispatcher';
 import type { PosApp } from '../../../src-main/app/pos-app';
@@ -89,14 +89,14 @@ async function rawConnection(): Promise<{ socket: WebSocket; frames: unknown[] }
  * The page's transport, on the ws package's WebSocket with our origin (a browser sends it itself); the
  * global is the page's while `use` runs.
  */
-async function withPageTransport(use: (api: ReturnType<typeof createWsPosApi>) => Promise<void>): Promise<void> {
+async function withPageTransport(use: (api: ReturnType<typeof createWsPosApi>) => Promise<void>, url = `ws://127.0.0.1:${host.port}/bridge?token=${host.token}`): Promise<void> {
   const origin = `http://127.0.0.1:${host.port}`;
   const g = globalThis as { WebSocket?: unknown };
   const saved = g.WebSocket;
   g.WebSocket = class extends WebSocket { constructor(url: string) { super(url, { origin }); } };
   let opened!: () => void;
   const open = new Promise<void>((resolve) => { opened = resolve; });
-  const api = createWsPosApi({ url: `ws://127.0.0.1:${host.port}/bridge?token=${host.token}`, onState: (s) => { if (s === 'open') opened(); } });
+  const api = createWsPosApi({ url, onState: (s) => { if (s === 'open') opened(); } });
   try {
     await open;
     await use(api);
@@ -141,5 +141,24 @@ describe('an answer that repeats an event travels as a reference', () => {
       expect((later as { result: { lines: unknown[] } }).result.lines).toHaveLength(301);
       expect((later as { result: unknown }).result).not.toBe(seen[1]);
     });
+  });
+
+  it('a reference to an event the page never got is an error that says to check the receipt, not a result', async () => {
+    // A broken bridge: it answers by reference without sending the event first.
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    server.on('connection', (socket) => socket.on('message', (data) => {
+      const { id } = JSON.parse(String(data)) as { id: number };
+      socket.send(JSON.stringify({ type: 'result', id, ok: true, resultOf: { event: 'receipt.changed', field: 'receipt' } }));
+    }));
+    try {
+      await withPageTransport(async (api) => {
+        const outcome = await api.call('same', {});
+        expect(outcome).toMatchObject({ ok: false, error: { code: 'INTERNAL', details: { transport: 'unreadable-answer' } } });
+        expect((outcome as { error: { message: { ru: string } } }).error.message.ru).toContain('Проверьте чек');
+      }, `ws://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
